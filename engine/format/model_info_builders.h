@@ -1,0 +1,16 @@
+#pragma once
+// The two ways a ModelInfo is made, and what they share. Each throws FormatError on a malformed input.
+#include <filesystem>
+
+#include "format/gguf_reader.h"
+#include "hearth/model_info.h"
+
+namespace hearth::format {
+
+ModelInfo model_info_from_gguf(const GgufFile& gguf, const std::filesystem::path& path);
+ModelInfo model_info_from_hf_folder(const std::filesystem::path& folder);
+
+// Fills stored_dtypes (largest share of bytes first) from info.tensors.
+void summarize_dtypes(ModelInfo& info);
+
+}  // namespace hearth::format
