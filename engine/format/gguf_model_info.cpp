@@ -73,6 +73,44 @@ std::string tokenizer_kind(std::string_view ggml_model) {
     return escape_for_message(ggml_model);
 }
 
+// Which layers use the sliding window. llama.cpp writes "<arch>.attention.sliding_window_pattern" either as
+// one bool per layer (true = sliding) or as a period N (every N-th layer is global).
+void read_layer_pattern(const GgufFile& gguf, const std::string& a, std::string_view arch, ModelInfo& info) {
+    if (auto swa_base = gguf.get_number(a + "rope.freq_base_swa")) info.rope.local_theta = *swa_base;
+    if (info.attention.sliding_window == 0) return;
+    auto& types = info.attention.layer_types;
+    const std::string key = a + "attention.sliding_window_pattern";
+    if (const auto* pattern = gguf.find(key)) {
+        if (const auto* array = pattern->as_array()) {
+            if (array->element_type != GgufType::boolean || static_cast<std::int64_t>(array->count) != info.n_layers) {
+                throw FormatError(gguf.file_name() + ": metadata '" + key + "' must hold one BOOL per layer (" +
+                                  std::to_string(info.n_layers) + "), found " + std::to_string(array->count) +
+                                  " of " + std::string(name(array->element_type)));
+            }
+            for (std::uint64_t i = 0; i < array->count; ++i) {
+                types.push_back(array->integer(i).value_or(0) ? "sliding_attention" : "full_attention");
+            }
+            return;
+        }
+        const auto period = gguf.get_integer(key);
+        if (!period || *period <= 0) {
+            throw FormatError(gguf.file_name() + ": metadata '" + key + "' must be a positive period or a BOOL array");
+        }
+        for (std::int64_t i = 0; i < info.n_layers; ++i) {
+            types.push_back((i + 1) % *period == 0 ? "full_attention" : "sliding_attention");
+        }
+        return;
+    }
+    if (arch == "gemma3") {
+        // NOTE: most Gemma 3 GGUFs do not store the pattern; llama.cpp fixes it at five sliding-window layers
+        // then one global layer, with the local layers' RoPE base at 10000. Hearth states the same here.
+        for (std::int64_t i = 0; i < info.n_layers; ++i) {
+            types.push_back((i + 1) % 6 == 0 ? "full_attention" : "sliding_attention");
+        }
+        if (!info.rope.local_theta) info.rope.local_theta = 10000.0;
+    }
+}
+
 }  // namespace
 
 ModelInfo model_info_from_gguf(const GgufFile& gguf, const std::filesystem::path& path) {
@@ -119,14 +157,7 @@ ModelInfo model_info_from_gguf(const GgufFile& gguf, const std::filesystem::path
         non_negative(gguf, a + "attention.chunk_size", gguf.get_integer(a + "attention.chunk_size"));
     info.attention.attn_logit_softcapping = gguf.get_number(a + "attn_logit_softcapping");
     info.attention.final_logit_softcapping = gguf.get_number(a + "final_logit_softcapping");
-    if (*arch == "gemma3" && info.attention.sliding_window > 0) {
-        // NOTE: Gemma 3 GGUFs do not store the layer pattern; llama.cpp fixes it at five sliding-window layers
-        // then one global layer, with the local layers' RoPE base at 10000. Hearth states the same here.
-        for (std::int64_t i = 0; i < info.n_layers; ++i) {
-            info.attention.layer_types.push_back((i + 1) % 6 == 0 ? "full_attention" : "sliding_attention");
-        }
-        info.rope.local_theta = 10000.0;
-    }
+    read_layer_pattern(gguf, a, *arch, info);
 
     info.moe.n_experts = non_negative(gguf, a + "expert_count", gguf.get_integer(a + "expert_count"));
     info.moe.n_experts_used = non_negative(gguf, a + "expert_used_count", gguf.get_integer(a + "expert_used_count"));

@@ -181,6 +181,7 @@ std::optional<std::int64_t> GgufArray::integer(std::uint64_t i) const {
         case GgufType::u32: return load(std::uint32_t{});
         case GgufType::i32: return load(std::int32_t{});
         case GgufType::i64: return load(std::int64_t{});
+        case GgufType::boolean: return load(std::uint8_t{});
         case GgufType::u64: {
             const auto v = load(std::uint64_t{});
             if (v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return std::nullopt;
