@@ -218,14 +218,23 @@ ModelInfo model_info_from_gguf(const GgufFile& gguf, const std::filesystem::path
     }
     if (any_quantized) {
         info.quantization.method = "gguf";
-        // The type holding the most bytes among quantized tensors gives the headline bit width.
-        for (const auto& d : info.stored_dtypes) {
-            if (traits(d.type).quantized) {
-                info.quantization.bits = bits_of(d.type);
-                info.quantization.group_size = static_cast<int>(traits(d.type).block_elements);
-                if (info.quantization.scheme.empty()) info.quantization.scheme = std::string(name(d.type));
-                break;
+        // The headline type is the one the file type names ("Q4_K_M" → Q4_K); without a file type, the
+        // quantized type holding the most bytes.
+        std::optional<TensorType> headline;
+        if (!info.quantization.scheme.empty()) {
+            std::string base = info.quantization.scheme;
+            for (std::string_view suffix : {"_S", "_M", "_L", "_XS", "_MOE"}) {
+                if (base.ends_with(suffix) && !tensor_type_from_name(base)) base.resize(base.size() - suffix.size());
             }
+            headline = tensor_type_from_name(base);
+        }
+        for (const auto& d : info.stored_dtypes) {
+            if (!headline && traits(d.type).quantized) headline = d.type;
+        }
+        if (headline && traits(*headline).quantized) {
+            info.quantization.bits = bits_of(*headline);
+            info.quantization.group_size = static_cast<int>(traits(*headline).block_elements);
+            if (info.quantization.scheme.empty()) info.quantization.scheme = std::string(name(*headline));
         }
     }
     return info;

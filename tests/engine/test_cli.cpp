@@ -1,0 +1,116 @@
+// hearth-cli as users run it: exit codes, --version, inspect in text and JSON, and errors on stderr.
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+#include <QtCore/QProcess>
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QTest>
+
+namespace {
+
+struct Run {
+    int exit_code = -1;
+    QString out, err;
+};
+
+Run run_cli(const QStringList& args) {
+    QProcess p;
+    p.start(HEARTH_CLI_PATH, args);
+    if (!p.waitForFinished(30000)) qFatal("hearth-cli did not finish");
+    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+}
+
+QString fixture(const QString& relative) { return QStringLiteral(HEARTH_FIXTURES_DIR "/models/") + relative; }
+
+}  // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase() {
+        // Keep the tests' log files out of the user's data folder.
+        static QTemporaryDir data_home;
+        qputenv("XDG_DATA_HOME", data_home.path().toUtf8());
+    }
+
+    void version() {
+        const auto r = run_cli({"--version"});
+        QCOMPARE(r.exit_code, 0);
+        QVERIFY2(r.out.startsWith("hearth-cli 0."), qPrintable(r.out));
+    }
+
+    void inspectJsonHasTheRequiredKeys_data() {
+        QTest::addColumn<QString>("model");
+        QTest::addColumn<QString>("format");
+        QTest::newRow("gguf") << "gguf/qwen2-q8_0.gguf" << "gguf";
+        QTest::newRow("hf folder") << "hf/qwen2-bf16" << "huggingface";
+    }
+    void inspectJsonHasTheRequiredKeys() {
+        QFETCH(QString, model);
+        QFETCH(QString, format);
+        const auto r = run_cli({"inspect", fixture(model), "--json"});
+        QCOMPARE(r.exit_code, 0);
+        QJsonParseError error;
+        const auto doc = QJsonDocument::fromJson(r.out.toUtf8(), &error);
+        QVERIFY2(doc.isObject(), qPrintable(error.errorString()));
+        const auto o = doc.object();
+        for (const char* key : {"architecture", "n_layers", "hidden_size", "n_heads", "n_kv_heads", "head_dim",
+                                "vocab_size", "context_length", "n_params", "stored_dtypes", "quantization"}) {
+            QVERIFY2(o.contains(key), key);
+        }
+        QCOMPARE(o["format"].toString(), format);
+        QCOMPARE(o["architecture"].toString(), QString("qwen2"));
+        QCOMPARE(o["n_layers"].toInt(), 2);
+        QVERIFY(!o.contains("tensors"));
+        QVERIFY(o["n_params"].toDouble() > 0);
+    }
+
+    void inspectTensorsListsEveryTensor() {
+        const auto r = run_cli({"inspect", "--tensors", "--json", fixture("gguf/llama-q4_0.gguf")});
+        QCOMPARE(r.exit_code, 0);
+        const auto o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        const auto tensors = o["tensors"].toArray();
+        QCOMPARE(tensors.size(), o["n_tensors"].toInt());
+        QVERIFY(tensors.size() > 0);
+        const auto first = tensors[0].toObject();
+        for (const char* key : {"name", "type", "shape", "n_bytes", "offset"}) QVERIFY2(first.contains(key), key);
+    }
+
+    void inspectTextForPeople() {
+        const auto r = run_cli({"inspect", fixture("hf/gemma3-f32")});
+        QCOMPARE(r.exit_code, 0);
+        QVERIFY2(r.out.contains("architecture      gemma3 (Gemma3ForCausalLM)"), qPrintable(r.out));
+        QVERIFY2(r.out.contains("sliding window    8 tokens on 1 of 2 layers"), qPrintable(r.out));
+    }
+
+    void badInputFailsWithTheReadersError() {
+        QTemporaryDir dir;
+        QFile f(dir.filePath("broken.gguf"));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("GGUF\x03\x00\x00\x00", 8);
+        f.close();
+        const auto r = run_cli({"inspect", f.fileName()});
+        QCOMPARE(r.exit_code, 1);
+        QVERIFY2(r.err.startsWith("error: broken.gguf: file ends at byte 8 while reading the tensor count"), qPrintable(r.err));
+        QVERIFY(r.out.isEmpty());
+    }
+
+    void usageErrors_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::newRow("no command") << QStringList{};
+        QTest::newRow("unknown command") << QStringList{"frobnicate"};
+        QTest::newRow("inspect without path") << QStringList{"inspect"};
+        QTest::newRow("unknown option") << QStringList{"inspect", "x.gguf", "--yaml"};
+        QTest::newRow("bad log level") << QStringList{"--log-level", "loud", "inspect", "x.gguf"};
+    }
+    void usageErrors() {
+        QFETCH(QStringList, args);
+        const auto r = run_cli(args);
+        QCOMPARE(r.exit_code, 2);
+        QVERIFY(!r.err.isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "test_cli.moc"
