@@ -15,7 +15,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
 packages=(cmake ninja-build ccache g++ pkg-config git
-          qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libqt6sql6-sqlite
+          qt6-base-dev libqt6svg6 qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libqt6sql6-sqlite
           libspdlog-dev nlohmann-json3-dev libpcre2-dev
           python3 python3-venv python3-pip)
 

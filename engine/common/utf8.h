@@ -12,4 +12,7 @@ bool is_valid_utf8(std::string_view text);
 // whatever the file contained.
 std::string escape_for_message(std::string_view text, std::size_t max_length = 200);
 
+// escape_for_message() in single quotes: how readers name a key or tensor in an error.
+inline std::string quoted_for_message(std::string_view text) { return "'" + escape_for_message(text) + "'"; }
+
 }  // namespace hearth

@@ -4,6 +4,7 @@
 #include <bit>
 #include <limits>
 #include <numeric>
+#include <type_traits>
 #include <set>
 
 #include "common/utf8.h"
@@ -17,8 +18,6 @@ constexpr std::uint32_t k_max_dims = 4;            // GGML_MAX_DIMS
 constexpr int k_max_array_depth = 8;               // real files nest at most once
 constexpr std::uint64_t k_max_key_length = 65535;  // GGUF spec limit for keys
 constexpr std::uint64_t k_max_alignment = 1u << 20;
-
-std::string quote_name(std::string_view text) { return "'" + escape_for_message(text) + "'"; }
 
 // Bytes one element of `type` takes at least; bounds element counts before anything is allocated.
 std::uint64_t min_element_bytes(GgufType type) {
@@ -48,12 +47,20 @@ public:
     }
 
     std::string_view read_string(const std::string& what) {
-        const auto length = m_in.read<std::uint64_t>("the length of " + what);
+        return read_string([&] { return what; });
+    }
+
+    // `describe` builds the name of what is read only when it is needed for an error: vocabularies hold
+    // hundreds of thousands of strings, and naming each one up front would dominate the parse.
+    template <class Describe>
+    std::string_view read_string(Describe describe) {
+        if (m_in.remaining() < 8) (void)m_in.take(8, "the length of " + describe());  // fails, naming it
+        const auto length = m_in.read<std::uint64_t>("a string length");
         if (length > m_in.remaining()) {
-            m_in.fail(what + " claims to be " + std::to_string(length) + " bytes long, but only " +
+            m_in.fail(describe() + " claims to be " + std::to_string(length) + " bytes long, but only " +
                       std::to_string(m_in.remaining()) + " bytes follow in the file");
         }
-        return m_in.take_string(length, what);
+        return m_in.take_string(length, "a string");
     }
 
     GgufValue read_value(GgufType type, const std::string& context, int depth) {
@@ -105,7 +112,7 @@ public:
         } else if (array.element_type == GgufType::string) {
             array.strings.reserve(array.count);
             for (std::uint64_t i = 0; i < array.count; ++i) {
-                array.strings.push_back(read_string("element " + std::to_string(i) + " of " + context));
+                array.strings.push_back(read_string([&] { return "element " + std::to_string(i) + " of " + context; }));
             }
         } else {
             array.arrays.reserve(array.count);
@@ -149,12 +156,19 @@ std::string_view name(GgufType type) {
     return i < std::size(k_names) ? k_names[i] : "UNKNOWN";
 }
 
-std::optional<double> GgufArray::number(std::uint64_t i) const {
-    if (i >= count || !is_fixed_size(element_type)) return std::nullopt;
-    const auto* p = raw.data() + i * min_element_bytes(element_type);
-    auto load = [p]<class T>(T) { T v; std::memcpy(&v, p, sizeof v); return static_cast<double>(v); };
-    switch (element_type) {
-        case GgufType::u8: return load(std::uint8_t{});
+namespace {
+
+// Loads element i of a fixed-size array in its stored type and hands it to `use`.
+template <class Use>
+auto visit_element(const GgufArray& array, std::uint64_t i, Use use) -> decltype(use(std::uint8_t{})) {
+    if (i >= array.count || !is_fixed_size(array.element_type)) return std::nullopt;
+    const auto* p = array.raw.data() + i * min_element_bytes(array.element_type);
+    auto load = [&]<class T>(T value) {
+        std::memcpy(&value, p, sizeof value);
+        return use(value);
+    };
+    switch (array.element_type) {
+        case GgufType::u8: case GgufType::boolean: return load(std::uint8_t{});
         case GgufType::i8: return load(std::int8_t{});
         case GgufType::u16: return load(std::uint16_t{});
         case GgufType::i16: return load(std::int16_t{});
@@ -164,31 +178,28 @@ std::optional<double> GgufArray::number(std::uint64_t i) const {
         case GgufType::i64: return load(std::int64_t{});
         case GgufType::f32: return load(float{});
         case GgufType::f64: return load(double{});
-        case GgufType::boolean: return load(std::uint8_t{});
         default: return std::nullopt;
     }
 }
 
+}  // namespace
+
+std::optional<double> GgufArray::number(std::uint64_t i) const {
+    return visit_element(*this, i, [](auto v) -> std::optional<double> { return static_cast<double>(v); });
+}
+
 std::optional<std::int64_t> GgufArray::integer(std::uint64_t i) const {
-    if (i >= count || element_type == GgufType::f32 || element_type == GgufType::f64) return std::nullopt;
-    const auto* p = raw.data() + i * min_element_bytes(element_type);
-    auto load = [p]<class T>(T) { T v; std::memcpy(&v, p, sizeof v); return v; };
-    switch (element_type) {
-        case GgufType::u8: return load(std::uint8_t{});
-        case GgufType::i8: return load(std::int8_t{});
-        case GgufType::u16: return load(std::uint16_t{});
-        case GgufType::i16: return load(std::int16_t{});
-        case GgufType::u32: return load(std::uint32_t{});
-        case GgufType::i32: return load(std::int32_t{});
-        case GgufType::i64: return load(std::int64_t{});
-        case GgufType::boolean: return load(std::uint8_t{});
-        case GgufType::u64: {
-            const auto v = load(std::uint64_t{});
+    return visit_element(*this, i, [](auto v) -> std::optional<std::int64_t> {
+        using T = decltype(v);
+        if constexpr (std::is_floating_point_v<T>) {
+            return std::nullopt;
+        } else if constexpr (std::is_same_v<T, std::uint64_t>) {
             if (v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return std::nullopt;
             return static_cast<std::int64_t>(v);
+        } else {
+            return static_cast<std::int64_t>(v);
         }
-        default: return std::nullopt;
-    }
+    });
 }
 
 std::optional<std::int64_t> GgufValue::as_integer() const {
@@ -266,12 +277,12 @@ GgufFile GgufFile::parse(std::span<const std::byte> bytes, const std::string& fi
         if (key.size() > k_max_key_length) {
             in.fail("the key of " + entry + " is " + std::to_string(key.size()) + " bytes long; the limit is 65535");
         }
-        if (!is_valid_utf8(key)) in.fail("the key of " + entry + " (" + quote_name(key) + ") is not valid UTF-8");
-        const std::string context = "metadata " + quote_name(key);
+        if (!is_valid_utf8(key)) in.fail("the key of " + entry + " (" + quoted_for_message(key) + ") is not valid UTF-8");
+        const std::string context = "metadata " + quoted_for_message(key);
         const auto type = p.read_type(context);
         auto value = p.read_value(type, context, 0);
         if (!file.m_index.emplace(key, file.m_metadata.size()).second) {
-            in.fail("duplicate metadata key " + quote_name(key));
+            in.fail("duplicate metadata key " + quoted_for_message(key));
         }
         file.m_metadata.emplace_back(key, std::move(value));
     }
@@ -294,10 +305,10 @@ GgufFile GgufFile::parse(std::span<const std::byte> bytes, const std::string& fi
         const auto tensor_name = p.read_string("the name of " + entry);
         if (tensor_name.empty()) in.fail("the name of " + entry + " is empty");
         if (!is_valid_utf8(tensor_name)) {
-            in.fail("the name of " + entry + " (" + quote_name(tensor_name) + ") is not valid UTF-8");
+            in.fail("the name of " + entry + " (" + quoted_for_message(tensor_name) + ") is not valid UTF-8");
         }
-        if (!names.insert(tensor_name).second) in.fail("duplicate tensor name " + quote_name(tensor_name));
-        const std::string what = "tensor " + quote_name(tensor_name);
+        if (!names.insert(tensor_name).second) in.fail("duplicate tensor name " + quoted_for_message(tensor_name));
+        const std::string what = "tensor " + quoted_for_message(tensor_name);
 
         GgufTensor t;
         t.name = std::string(tensor_name);
@@ -348,7 +359,7 @@ GgufFile GgufFile::parse(std::span<const std::byte> bytes, const std::string& fi
     const std::uint64_t header_end = in.offset();
     file.m_data_offset = (header_end + file.m_alignment - 1) / file.m_alignment * file.m_alignment;
     for (auto& t : file.m_tensors) {
-        const std::string what = "tensor " + quote_name(t.name);
+        const std::string what = "tensor " + quoted_for_message(t.name);
         const std::uint64_t limit = std::numeric_limits<std::uint64_t>::max();
         if (t.offset > limit - file.m_data_offset || t.n_bytes > limit - file.m_data_offset - t.offset) {
             in.fail(what + " data offset " + std::to_string(t.offset) + " overflows");
@@ -370,8 +381,8 @@ GgufFile GgufFile::parse(std::span<const std::byte> bytes, const std::string& fi
         const auto& prev = file.m_tensors[order[k - 1]];
         const auto& next = file.m_tensors[order[k]];
         if (prev.offset + prev.n_bytes > next.offset) {
-            in.fail("tensors " + quote_name(prev.name) + " (bytes " + std::to_string(prev.offset) + " to " +
-                    std::to_string(prev.offset + prev.n_bytes) + ") and " + quote_name(next.name) +
+            in.fail("tensors " + quoted_for_message(prev.name) + " (bytes " + std::to_string(prev.offset) + " to " +
+                    std::to_string(prev.offset + prev.n_bytes) + ") and " + quoted_for_message(next.name) +
                     " (from byte " + std::to_string(next.offset) + ") overlap");
         }
     }
@@ -397,42 +408,37 @@ const GgufValue* GgufFile::find(std::string_view key) const {
 }
 
 namespace {
-[[noreturn]] void wrong_type(const GgufFile& file, std::string_view key, std::string_view expected, GgufType found) {
-    throw FormatError(file.file_name() + ": metadata '" + escape_for_message(key) + "' must be " +
-                      std::string(expected) + ", found " + std::string(name(found)));
+
+// A metadata lookup that converts the value, or names the key and the type found when it cannot.
+template <class Convert>
+auto typed_lookup(const GgufFile& file, std::string_view key, std::string_view expected, Convert convert)
+    -> decltype(convert(std::declval<const GgufValue&>())) {
+    const auto* v = file.find(key);
+    if (!v) return std::nullopt;
+    auto converted = convert(*v);
+    if (!converted) {
+        throw FormatError(file.file_name() + ": metadata '" + escape_for_message(key) + "' must be " +
+                          std::string(expected) + ", found " + std::string(name(v->type)));
+    }
+    return converted;
 }
+
 }  // namespace
 
 std::optional<std::int64_t> GgufFile::get_integer(std::string_view key) const {
-    const auto* v = find(key);
-    if (!v) return std::nullopt;
-    auto i = v->as_integer();
-    if (!i) wrong_type(*this, key, "an integer", v->type);
-    return i;
+    return typed_lookup(*this, key, "an integer", [](const GgufValue& v) { return v.as_integer(); });
 }
 
 std::optional<double> GgufFile::get_number(std::string_view key) const {
-    const auto* v = find(key);
-    if (!v) return std::nullopt;
-    auto d = v->as_number();
-    if (!d) wrong_type(*this, key, "a number", v->type);
-    return d;
+    return typed_lookup(*this, key, "a number", [](const GgufValue& v) { return v.as_number(); });
 }
 
 std::optional<std::string_view> GgufFile::get_string(std::string_view key) const {
-    const auto* v = find(key);
-    if (!v) return std::nullopt;
-    auto s = v->as_string();
-    if (!s) wrong_type(*this, key, "a string", v->type);
-    return s;
+    return typed_lookup(*this, key, "a string", [](const GgufValue& v) { return v.as_string(); });
 }
 
 std::optional<bool> GgufFile::get_bool(std::string_view key) const {
-    const auto* v = find(key);
-    if (!v) return std::nullopt;
-    auto b = v->as_bool();
-    if (!b) wrong_type(*this, key, "a bool", v->type);
-    return b;
+    return typed_lookup(*this, key, "a bool", [](const GgufValue& v) { return v.as_bool(); });
 }
 
 }  // namespace hearth::format

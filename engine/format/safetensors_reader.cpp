@@ -15,8 +15,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string quote_name(std::string_view text) { return "'" + escape_for_message(text) + "'"; }
-
 std::string dtype_list() {
     return "F64, F32, F16, BF16, F8_E4M3, F8_E5M2, I64, I32, I16, I8, U8, BOOL";
 }
@@ -40,7 +38,7 @@ json parse_header(std::string_view text, ByteReader& in) {
     } catch (const json::exception& e) {
         in.fail("the header is not valid JSON: " + std::string(e.what()));
     }
-    if (!duplicate.empty()) in.fail("the header names tensor " + quote_name(duplicate) + " twice");
+    if (!duplicate.empty()) in.fail("the header names tensor " + quoted_for_message(duplicate) + " twice");
     if (!header.is_object()) in.fail("the header must be a JSON object, found " + std::string(header.type_name()));
     return header;
 }
@@ -81,12 +79,12 @@ SafetensorsFile SafetensorsFile::parse(std::span<const std::byte> bytes, const s
         if (key == "__metadata__") {
             if (!entry.is_object()) in.fail("'__metadata__' must be an object of strings");
             for (const auto& [mk, mv] : entry.items()) {
-                if (!mv.is_string()) in.fail("'__metadata__' entry " + quote_name(mk) + " must be a string");
+                if (!mv.is_string()) in.fail("'__metadata__' entry " + quoted_for_message(mk) + " must be a string");
                 file.m_metadata[mk] = mv.get<std::string>();
             }
             continue;
         }
-        const std::string what = "tensor " + quote_name(key);
+        const std::string what = "tensor " + quoted_for_message(key);
         if (key.empty()) in.fail("a tensor has an empty name");
         if (!entry.is_object()) in.fail(what + " must be described by an object, found " + entry.type_name());
 
@@ -97,7 +95,7 @@ SafetensorsFile SafetensorsFile::parse(std::span<const std::byte> bytes, const s
         const auto dtype = dtype_it->get<std::string>();
         const auto type = tensor_type_from_safetensors(dtype);
         if (!type) {
-            in.fail(what + " has dtype " + quote_name(dtype) + ", which Hearth does not read; expected one of " +
+            in.fail(what + " has dtype " + quoted_for_message(dtype) + ", which Hearth does not read; expected one of " +
                     dtype_list());
         }
         t.type = *type;
@@ -149,7 +147,7 @@ SafetensorsFile SafetensorsFile::parse(std::span<const std::byte> bytes, const s
         const auto& prev = file.m_tensors[k - 1];
         const auto& next = file.m_tensors[k];
         if (prev.offset + prev.n_bytes > next.offset) {
-            in.fail("tensors " + quote_name(prev.name) + " and " + quote_name(next.name) + " overlap (bytes " +
+            in.fail("tensors " + quoted_for_message(prev.name) + " and " + quoted_for_message(next.name) + " overlap (bytes " +
                     std::to_string(next.offset) + " to " + std::to_string(prev.offset + prev.n_bytes) + ")");
         }
     }
