@@ -131,6 +131,10 @@ ModelInfo model_info_from_gguf(const GgufFile& gguf, const std::filesystem::path
     const std::string a = std::string(*arch) + ".";
 
     info.n_layers = non_negative(gguf, a + "block_count", gguf.get_integer(a + "block_count"));
+    if (info.n_layers > k_max_layers) {
+        throw FormatError(gguf.file_name() + ": metadata '" + a + "block_count' is " + std::to_string(info.n_layers) +
+                          "; Hearth accepts at most " + std::to_string(k_max_layers) + " layers");
+    }
     info.hidden_size = non_negative(gguf, a + "embedding_length", gguf.get_integer(a + "embedding_length"));
     info.ffn_size = non_negative(gguf, a + "feed_forward_length", integer_or_max(gguf, a + "feed_forward_length"));
     info.n_heads = non_negative(gguf, a + "attention.head_count", integer_or_max(gguf, a + "attention.head_count"));

@@ -6,6 +6,8 @@
 
 #include "common/utf8.h"
 #include "format/format_error.h"
+#include "format/json_text.h"
+#include "format/model_info_builders.h"
 
 namespace hearth::format {
 namespace {
@@ -79,12 +81,7 @@ private:
 };
 
 json parse_object(std::string_view text, const std::string& file_name) {
-    json root;
-    try {
-        root = json::parse(text.begin(), text.end());
-    } catch (const json::exception& e) {
-        throw FormatError(file_name + ": not valid JSON: " + e.what());
-    }
+    json root = parse_json(text, file_name);
     if (!root.is_object()) throw FormatError(file_name + ": expected a JSON object, found " + root.type_name());
     return root;
 }
@@ -256,6 +253,7 @@ void apply_hf_config(std::string_view json_text, const std::string& file_name, M
 
     info.hidden_size = c.positive("hidden_size");
     info.n_layers = c.positive("num_hidden_layers");
+    if (info.n_layers > k_max_layers) c.fail("num_hidden_layers", "at most " + std::to_string(k_max_layers), *c.find("num_hidden_layers"));
     info.n_heads = c.positive("num_attention_heads");
     info.n_kv_heads = c.non_negative("num_key_value_heads").value_or(info.n_heads);
     if (info.n_kv_heads == 0 || info.n_heads % info.n_kv_heads != 0) {

@@ -11,6 +11,7 @@
 #include "common/utf8.h"
 #include "format/format_error.h"
 #include "format/hf_config.h"
+#include "format/json_text.h"
 #include "format/model_info_builders.h"
 #include "format/safetensors_index.h"
 #include "format/safetensors_reader.h"
@@ -157,12 +158,7 @@ void read_tokenizer(ModelInfo& info, const fs::path& folder) {
     auto& tok = info.tokenizer;
     if (fs::exists(folder / "tokenizer.json")) {
         tok.source = "tokenizer.json";
-        json root;
-        try {
-            root = json::parse(read_text_file(folder / "tokenizer.json", k_max_tokenizer_bytes));
-        } catch (const json::exception& e) {
-            throw FormatError("tokenizer.json: not valid JSON: " + std::string(e.what()));
-        }
+        const json root = parse_json(read_text_file(folder / "tokenizer.json", k_max_tokenizer_bytes), "tokenizer.json");
         const json* model = root.is_object() && root.contains("model") ? &root["model"] : nullptr;
         if (!model || !model->is_object()) throw FormatError("tokenizer.json: has no 'model' object");
         const std::string type = model->value("type", "");
@@ -190,12 +186,8 @@ void read_tokenizer(ModelInfo& info, const fs::path& folder) {
     }
     if (fs::exists(folder / "tokenizer_config.json")) {
         tok.has_tokenizer_config = true;
-        json config;
-        try {
-            config = json::parse(read_text_file(folder / "tokenizer_config.json", k_max_tokenizer_bytes));
-        } catch (const json::exception& e) {
-            throw FormatError("tokenizer_config.json: not valid JSON: " + std::string(e.what()));
-        }
+        const json config =
+            parse_json(read_text_file(folder / "tokenizer_config.json", k_max_tokenizer_bytes), "tokenizer_config.json");
         if (config.is_object() && config.contains("chat_template") && !config["chat_template"].is_null()) {
             tok.has_chat_template = true;
         }

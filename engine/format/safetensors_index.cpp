@@ -6,6 +6,7 @@
 
 #include "common/utf8.h"
 #include "format/format_error.h"
+#include "format/json_text.h"
 
 namespace hearth::format {
 namespace {
@@ -21,12 +22,7 @@ bool is_plain_file_name(const std::string& name) {
 ShardIndex parse_shard_index(std::string_view json_text, const std::string& file_name) {
     using nlohmann::json;
     auto fail = [&](const std::string& message) { throw FormatError(file_name + ": " + message); };
-    json root;
-    try {
-        root = json::parse(json_text.begin(), json_text.end());
-    } catch (const json::exception& e) {
-        fail("not valid JSON: " + std::string(e.what()));
-    }
+    const json root = parse_json(json_text, file_name);
     if (!root.is_object()) fail("expected a JSON object");
     ShardIndex index;
     if (auto meta = root.find("metadata"); meta != root.end() && meta->is_object()) {

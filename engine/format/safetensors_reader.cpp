@@ -9,6 +9,7 @@
 #include "common/utf8.h"
 #include "format/byte_reader.h"
 #include "format/format_error.h"
+#include "format/json_text.h"
 
 namespace hearth::format {
 namespace {
@@ -32,6 +33,7 @@ json parse_header(std::string_view text, ByteReader& in) {
         }
         return true;
     };
+    check_json_depth(text, in.file_name());
     json header;
     try {
         header = json::parse(text.begin(), text.end(), on_event);

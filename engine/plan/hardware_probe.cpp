@@ -1,6 +1,9 @@
 // probe(): what this machine has. The CUDA driver (libcuda) and NVML are loaded with dlopen at run time, so
 // Hearth starts and runs on machines without an NVIDIA driver, and one binary serves both kinds.
 #include <dlfcn.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
 #include <sched.h>
 #include <unistd.h>
 
@@ -146,7 +149,9 @@ void probe_cpu(HardwareInfo& hw) {
     hw.cpu.avx2 = __builtin_cpu_supports("avx2");
     hw.cpu.avx512f = __builtin_cpu_supports("avx512f");
     hw.cpu.fma = __builtin_cpu_supports("fma");
-    hw.cpu.f16c = __builtin_cpu_supports("f16c");
+    // F16C from CPUID leaf 1, ECX bit 29: some compilers' __builtin_cpu_supports does not know "f16c".
+    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+    hw.cpu.f16c = __get_cpuid(1, &eax, &ebx, &ecx, &edx) && (ecx & (1u << 29)) != 0;
 #elif defined(__aarch64__)
     hw.cpu.neon = true;  // every AArch64 CPU has Advanced SIMD
 #endif

@@ -137,6 +137,18 @@ const std::vector<Case>& cases() {
              GgufBuilder b; b.kv_string("general.architecture", "llama"); b.kv_i32("llama.attention.head_count", -4);
              return b.build(); },
          {"'llama.attention.head_count' is -4", "non-negative"}},
+        // Found by fuzz_gguf: a per-layer table sized from an unchecked block count.
+        {"2^32 layers with a sliding window", [] {
+             GgufBuilder b; b.kv_string("general.architecture", "gemma3"); b.kv_u32("gemma3.block_count", 0xffffffffu);
+             b.kv_u32("gemma3.attention.sliding_window", 1);
+             return b.build(); },
+         {"'gemma3.block_count' is 4294967295; Hearth accepts at most 4096 layers"}},
+        {"sliding pattern of the wrong length", [] {
+             GgufBuilder b; b.llama_metadata(2); b.kv_u32("llama.attention.sliding_window", 4);
+             b.kv("llama.attention.sliding_window_pattern", ARRAY, [](Bytes& w) {
+                 w.put<std::uint32_t>(BOOL); w.put<std::uint64_t>(3); w.put<std::uint8_t>(1); w.put<std::uint8_t>(0); w.put<std::uint8_t>(1); });
+             return b.build(); },
+         {"'llama.attention.sliding_window_pattern' must hold one BOOL per layer (2), found 3 of BOOL"}},
         {"tokens not strings", [] {
              GgufBuilder b; b.kv_string("general.architecture", "llama"); b.kv_i32s("tokenizer.ggml.tokens", {1, 2});
              return b.build(); },

@@ -73,6 +73,8 @@ private slots:
         const auto* ints = file.find("ints")->as_array();
         QCOMPARE(ints->integer(1).value(), -2);
         QVERIFY(!ints->integer(3));  // out of range
+        QVERIFY(!strings->integer(1));  // not numbers (fuzz_gguf found this offsetting a null pointer)
+        QVERIFY(!strings->number(2));
         const auto* nested = file.find("nested")->as_array();
         QCOMPARE(nested->arrays.size(), std::size_t{2});
         QCOMPARE(nested->arrays[0].as_array()->number(1).value(), 2.5);

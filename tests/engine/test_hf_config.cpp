@@ -205,6 +205,12 @@ private slots:
                                                << "'layer_types' lists 1 layers, but num_hidden_layers is 2";
         QTest::newRow("text_config.hidden_size wrong") << R"({"model_type": "gemma3", "text_config": {"model_type": "gemma3_text", "hidden_size": -1}})"
                                                        << "'text_config.hidden_size' must be a positive integer, found -1";
+        QTest::newRow("2^32 layers") << R"({"model_type": "a", "hidden_size": 1, "num_hidden_layers": 4000000000,
+            "num_attention_heads": 1, "sliding_window": 1, "sliding_window_pattern": 1})"
+                                     << "'num_hidden_layers' must be at most 4096, found 4000000000";
+        QTest::newRow("nested 100000 deep") << QString(R"({"model_type": "a", "quantization_config": {"quant_method": "x", "k": )") +
+                                                   QString(100000, '[') + QString(100000, ']') + "}}"
+                                            << "config.json: nests JSON deeper than 64 levels";
         QTest::newRow("quantization without method") << "{" + base + R"(, "quantization_config": {"bits": 4}})"
                                                      << "'quantization_config' has no 'quant_method'";
     }

@@ -109,6 +109,8 @@ private slots:
         row("overlapping tensors",
             with_header(R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "b": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}})", 12),
             "tensors 'a' and 'b' overlap");
+        row("header nested 100000 deep", with_header(std::string(100000, '[') + std::string(100000, ']'), 0),
+            "nests JSON deeper than 64 levels");
         row("entry not an object", with_header(R"({"w": 3})", 0), "tensor 'w' must be described by an object");
         row("metadata not strings", with_header(R"({"__metadata__": {"a": 1}})", 0), "'__metadata__' entry 'a' must be a string");
     }
