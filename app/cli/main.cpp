@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "inspect_command.h"
+#include "tokenize_command.h"
 #include "hearth/logging.h"
 #include "hearth/version.h"
 
@@ -18,6 +19,9 @@ constexpr std::string_view k_usage = R"(usage: hearth-cli [--log-level LEVEL] CO
 
 commands:
   inspect PATH [--json] [--tensors]   what a GGUF file or Hugging Face folder holds
+  tokenize --model PATH [--json] [--parse-special] [--add-bos] TEXT
+                                      token ids of TEXT (control-token text stays text unless --parse-special)
+  detokenize --model PATH IDS...      the text of token ids
 
 options:
   --version            print the version and exit
@@ -72,6 +76,8 @@ int main(int argc, char** argv) {
     const std::span<const std::string_view> rest(args.data() + i + 1, args.size() - i - 1);
     spdlog::debug("hearth-cli {} {}", hearth::version_with_commit(), command);
     if (command == "inspect") return hearth::cli::run_inspect(rest);
+    if (command == "tokenize") return hearth::cli::run_tokenize(rest);
+    if (command == "detokenize") return hearth::cli::run_detokenize(rest);
     std::cerr << "hearth-cli: unknown command '" << command << "'\n\n" << k_usage;
     return 2;
 }

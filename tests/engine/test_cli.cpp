@@ -96,12 +96,37 @@ private slots:
         QVERIFY(r.out.isEmpty());
     }
 
+    void tokenizeAndDetokenizeRoundTrip() {
+        const QString model = QStringLiteral(HEARTH_MODELS_DIR "/SmolLM2-135M-Instruct.Q4_1.gguf");
+        const QString text = QString::fromUtf8("<|im_start|>Hello, 世界! 👋🏽");
+        const auto plain = run_cli({"tokenize", "--json", "--model", model, text});
+        QCOMPARE(plain.exit_code, 0);
+        const auto special = run_cli({"tokenize", "--json", "--parse-special", "--model", model, text});
+        QCOMPARE(special.exit_code, 0);
+        const auto plain_ids = QJsonDocument::fromJson(plain.out.toUtf8()).array();
+        const auto special_ids = QJsonDocument::fromJson(special.out.toUtf8()).array();
+        // Typed control-token text stays characters unless asked: more tokens, and the first is not <|im_start|>.
+        QVERIFY(plain_ids.size() > special_ids.size());
+        QCOMPARE(special_ids[0].toInt(), 1);
+        QVERIFY(plain_ids[0].toInt() != 1);
+        QStringList args{"detokenize", "--model", model};
+        for (const auto& id : plain_ids) args << QString::number(id.toInt());
+        const auto back = run_cli(args);
+        QCOMPARE(back.exit_code, 0);
+        QCOMPARE(back.out, text);
+        const auto outside = run_cli({"detokenize", "--model", model, "999999"});
+        QCOMPARE(outside.exit_code, 1);
+        QVERIFY2(outside.err.contains("outside the vocabulary (49152 tokens)"), qPrintable(outside.err));
+    }
+
     void usageErrors_data() {
         QTest::addColumn<QStringList>("args");
         QTest::newRow("no command") << QStringList{};
         QTest::newRow("unknown command") << QStringList{"frobnicate"};
         QTest::newRow("inspect without path") << QStringList{"inspect"};
         QTest::newRow("unknown option") << QStringList{"inspect", "x.gguf", "--yaml"};
+        QTest::newRow("tokenize without model") << QStringList{"tokenize", "hello"};
+        QTest::newRow("detokenize with a word") << QStringList{"detokenize", "--model", "m.gguf", "hello"};
         QTest::newRow("bad log level") << QStringList{"--log-level", "loud", "inspect", "x.gguf"};
     }
     void usageErrors() {
