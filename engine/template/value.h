@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -147,12 +148,13 @@ std::string format_float(double d);              // repr(float)
 std::vector<Value> iterate(const Value& v);      // list(v): list items, dict keys, string characters
 std::int64_t length(const Value& v);             // len(v)
 
-// JSON interchange. from_json fails past `max_depth` levels of nesting.
+// JSON interchange. from_json fails past `max_depth` levels of nesting. ordered_json keeps the key order
+// of its input, as Python dicts do; plain json has its keys sorted.
+Value from_json(const nlohmann::ordered_json& json, int max_depth = 256);
 Value from_json(const nlohmann::json& json, int max_depth = 256);
 struct JsonOptions {
     int indent = -1;  // < 0: None (one line)
-    std::string item_separator;  // empty: json.dumps' default for the indent
-    std::string key_separator;
+    std::optional<std::pair<std::string, std::string>> separators;  // absent: json.dumps' default
     bool ensure_ascii = false;
     bool sort_keys = false;
 };
