@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "inspect_command.h"
+#include "template_command.h"
 #include "tokenize_command.h"
 #include "hearth/logging.h"
 #include "hearth/version.h"
@@ -22,6 +23,8 @@ commands:
   tokenize --model PATH [--json] [--parse-special] [--add-bos] TEXT
                                       token ids of TEXT (control-token text stays text unless --parse-special)
   detokenize --model PATH IDS...      the text of token ids
+  template --model PATH --messages FILE.json [--add-generation-prompt]
+                                      the prompt the model's chat template makes of a conversation
 
 options:
   --version            print the version and exit
@@ -78,6 +81,7 @@ int main(int argc, char** argv) {
     if (command == "inspect") return hearth::cli::run_inspect(rest);
     if (command == "tokenize") return hearth::cli::run_tokenize(rest);
     if (command == "detokenize") return hearth::cli::run_detokenize(rest);
+    if (command == "template") return hearth::cli::run_template(rest);
     std::cerr << "hearth-cli: unknown command '" << command << "'\n\n" << k_usage;
     return 2;
 }

@@ -119,6 +119,25 @@ private slots:
         QVERIFY2(outside.err.contains("outside the vocabulary (49152 tokens)"), qPrintable(outside.err));
     }
 
+    void templateRendersTheModelsChatTemplate() {
+        QTemporaryDir dir;
+        QFile messages(dir.filePath("messages.json"));
+        QVERIFY(messages.open(QIODevice::WriteOnly));
+        messages.write(R"([{"role": "system", "content": "Be brief."}, {"role": "user", "content": "你好"}])");
+        messages.close();
+        const auto smollm = run_cli({"template", "--model", QStringLiteral(HEARTH_MODELS_DIR "/SmolLM2-135M-Instruct.Q4_1.gguf"),
+                                     "--messages", messages.fileName(), "--add-generation-prompt"});
+        QCOMPARE(smollm.exit_code, 0);
+        QCOMPARE(smollm.out, QString::fromUtf8("<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\n你好<|im_end|>\n"
+                                               "<|im_start|>assistant\n"));
+        // Gemma-3-270M (base) ships no template: the Gemma fallback, with the finding code on stderr.
+        const auto gemma = run_cli({"template", "--model", QStringLiteral(HEARTH_MODELS_DIR "/gemma-3-270m-Q4_K_M.gguf"),
+                                    "--messages", messages.fileName()});
+        QCOMPARE(gemma.exit_code, 0);
+        QVERIFY2(gemma.err.contains("warning [template-missing]"), qPrintable(gemma.err));
+        QVERIFY2(gemma.out.startsWith("<bos><start_of_turn>user\nBe brief.\n\n你好<end_of_turn>\n"), qPrintable(gemma.out));
+    }
+
     void usageErrors_data() {
         QTest::addColumn<QStringList>("args");
         QTest::newRow("no command") << QStringList{};

@@ -15,6 +15,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -60,5 +61,25 @@ std::string_view fallback_chat_template(std::string_view architecture);
 
 // Stable finding code: the model has no chat template and a fallback is used.
 inline constexpr std::string_view template_missing_code = "template-missing";
+
+}  // namespace hearth
+
+namespace hearth {
+
+// A model's own chat template and the special-token text templates refer to.
+struct ModelChatTemplate {
+    std::string source;        // the Jinja source
+    std::string origin;        // "tokenizer.chat_template (GGUF)", "tokenizer_config.json", "chat_template.jinja",
+                               // or "fallback for <architecture>"
+    bool is_fallback = false;  // the model has none: report template_missing_code
+    std::string bos_token;     // text of the BOS token ("<|im_start|>", "<bos>"), empty if none
+    std::string eos_token;
+};
+
+// Reads the chat template of the model at `path` (a .gguf file or a Hugging Face folder): from GGUF metadata
+// `tokenizer.chat_template`, or tokenizer_config.json's `chat_template` (a string, or a list of named
+// templates of which "default" is used), or chat_template.jinja. A model without one gets
+// fallback_chat_template(architecture).
+Result<ModelChatTemplate> load_chat_template(const std::filesystem::path& path);
 
 }  // namespace hearth
