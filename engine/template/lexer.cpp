@@ -96,11 +96,7 @@ std::string unescape(std::string_view body, int line) {
                 append_code_point(out, v);
             } else if (c >= 0x80) {
                 // "\é" is "\\xe9" after backslashreplace: an escaped backslash, then "xe9".
-                char buf[16];
-                if (c < 0x100) std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(c));
-                else if (c < 0x10000) std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-                else std::snprintf(buf, sizeof buf, "\\U%08x", static_cast<unsigned>(c));
-                out += buf;
+                append_python_escape(out, c);
             } else {
                 out.push_back('\\');
                 append_code_point(out, c);

@@ -1,3 +1,4 @@
+#include <cstdio>
 #include "template/py_string.h"
 
 #include <algorithm>
@@ -56,6 +57,14 @@ void append_code_point(std::string& out, char32_t c) {
         out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
         out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
     }
+}
+
+void append_python_escape(std::string& out, char32_t c) {
+    char buf[16];
+    if (c < 0x100) std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(c));
+    else if (c < 0x10000) std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+    else std::snprintf(buf, sizeof buf, "\\U%08x", static_cast<unsigned>(c));
+    out += buf;
 }
 
 std::string encode(std::u32string_view text) {

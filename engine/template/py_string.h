@@ -14,6 +14,8 @@ namespace hearth::jinja {
 std::u32string decode(std::string_view utf8);
 std::string encode(std::u32string_view text);
 void append_code_point(std::string& out, char32_t c);
+// Python's escape of a code point: \xNN below U+0100, \uNNNN below U+10000, else \UNNNNNNNN.
+void append_python_escape(std::string& out, char32_t c);
 std::size_t code_point_count(std::string_view utf8);
 
 bool is_space(char32_t c);       // str.isspace()

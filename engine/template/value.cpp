@@ -190,11 +190,7 @@ void repr_string(std::string& out, std::string_view s) {
         } else if (c == '\r') {
             out += "\\r";
         } else if (!is_printable(c)) {
-            char buf[16];
-            if (c < 0x100) std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(c));
-            else if (c < 0x10000) std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-            else std::snprintf(buf, sizeof buf, "\\U%08x", static_cast<unsigned>(c));
-            out += buf;
+            append_python_escape(out, c);
         } else {
             append_code_point(out, c);
         }

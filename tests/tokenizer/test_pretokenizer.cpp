@@ -8,22 +8,15 @@
 #include <nlohmann/json.hpp>
 
 #include "tokenizer/pretokenizer.h"
+#include "tokenizer_test_support.h"
 
 using namespace hearth;
+using hearth::test::corpus;
+using hearth::test::load_json;
 using nlohmann::json;
 
 namespace {
 
-json load_json(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) qFatal("missing %s", path.c_str());
-    return json::parse(in);
-}
-
-const json& corpus() {
-    static const json k_corpus = load_json(HEARTH_TEST_DATA_DIR "/tokenizer/corpus.json").at("cases");
-    return k_corpus;
-}
 
 const json& expected() {
     static const json k_expected = load_json(HEARTH_TEST_DATA_DIR "/tokenizer/pretokenizers.json");

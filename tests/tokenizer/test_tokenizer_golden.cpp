@@ -15,22 +15,14 @@
 #include "tokenizer_test_support.h"
 
 using namespace hearth;
+using hearth::test::corpus;
+using hearth::test::load_json;
 using nlohmann::json;
 
 namespace {
 
 const char* const k_goldens[] = {"smollm2-135m-instruct.q4_1.json", "gemma-3-270m-q4_k_m.json"};
 
-json load_json(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) qFatal("missing %s", path.c_str());
-    return json::parse(in);
-}
-
-const json& corpus() {
-    static const json k_corpus = load_json(HEARTH_TEST_DATA_DIR "/tokenizer/corpus.json").at("cases");
-    return k_corpus;
-}
 
 const json& golden(const QString& name) {
     static std::map<QString, json> cache;

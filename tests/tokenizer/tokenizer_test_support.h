@@ -1,14 +1,30 @@
 #pragma once
 // Shared by the tokenizer tests: comparing id lists with a readable message, and UTF-8 checks.
 #include <QtCore/QString>
+#include <QtCore/QtGlobal>
 
 #include <cstddef>
+#include <fstream>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "hearth/tokenizer.h"
 
 namespace hearth::test {
+
+inline nlohmann::json load_json(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) qFatal("missing %s", path.c_str());
+    return nlohmann::json::parse(in);
+}
+
+// tests/data/tokenizer/corpus.json: the mixed-script texts every tokenizer golden is made from.
+inline const nlohmann::json& corpus() {
+    static const nlohmann::json k_corpus = load_json(HEARTH_TEST_DATA_DIR "/tokenizer/corpus.json").at("cases");
+    return k_corpus;
+}
 
 // Empty when equal; otherwise where they first differ, with a few ids of context on each side.
 inline QString id_difference(const std::vector<TokenId>& got, const std::vector<TokenId>& expected) {
