@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "inspect_command.h"
+#include "run_commands.h"
 #include "template_command.h"
 #include "tokenize_command.h"
 #include "hearth/logging.h"
@@ -25,6 +26,14 @@ commands:
   detokenize --model PATH IDS...      the text of token ids
   template --model PATH --messages FILE.json [--add-generation-prompt]
                                       the prompt the model's chat template makes of a conversation
+  generate --model PATH --prompt TEXT [--max-tokens N] [--raw] [--json] [sampling options]
+                                      the model's answer to one prompt, streamed
+  chat --model PATH [--system TEXT]   an interactive chat in the terminal
+  logits --model PATH --tokens FILE.json [--top-k K] [--json]
+                                      top-k logits and log-sum-exp at every position of a token sequence
+  bench --model PATH [--prompt-tokens P] [--gen-tokens G] [--threads N] [--json]
+                                      prefill and decode speed, against the measured memory bandwidth
+  (each command's --help-less usage lists its options: run it without arguments)
 
 options:
   --version            print the version and exit
@@ -82,6 +91,10 @@ int main(int argc, char** argv) {
     if (command == "tokenize") return hearth::cli::run_tokenize(rest);
     if (command == "detokenize") return hearth::cli::run_detokenize(rest);
     if (command == "template") return hearth::cli::run_template(rest);
+    if (command == "generate") return hearth::cli::run_generate(rest);
+    if (command == "chat") return hearth::cli::run_chat(rest);
+    if (command == "logits") return hearth::cli::run_logits(rest);
+    if (command == "bench") return hearth::cli::run_bench(rest);
     std::cerr << "hearth-cli: unknown command '" << command << "'\n\n" << k_usage;
     return 2;
 }

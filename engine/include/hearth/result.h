@@ -26,6 +26,8 @@ public:
     T& value() & { assert(ok()); return std::get<0>(m_state); }
     const T& value() const& { assert(ok()); return std::get<0>(m_state); }
     T&& value() && { assert(ok()); return std::get<0>(std::move(m_state)); }
+    T& operator*() & { return value(); }
+    const T& operator*() const& { return value(); }
     T* operator->() { return &value(); }
     const T* operator->() const { return &value(); }
 

@@ -1,0 +1,116 @@
+#include "run_options.h"
+
+#include <algorithm>
+#include <charconv>
+#include <type_traits>
+#include <cstdio>
+#include <iostream>
+#include <unistd.h>
+
+namespace hearth::cli {
+
+const char* const k_run_options_usage =
+    "  --model PATH          a .gguf file or a Hugging Face folder (required)\n"
+    "  --threads N           CPU threads (default: every core)\n"
+    "  --exact               keep activations in F32 for quantized weights (slower; the reference path)\n"
+    "  --context N           tokens of context to reserve (default: the model's, at most 4096)\n"
+    "  --temperature T       0 = greedy (default: the model's generation_config, else 0.8)\n"
+    "  --top-k K  --top-p P  --min-p P\n"
+    "  --repeat-penalty R  --frequency-penalty F  --presence-penalty P\n"
+    "  --seed S              repeatable sampling\n"
+    "  --stop TEXT           stop before TEXT (repeatable)\n"
+    "  --ignore-eos          keep generating past end-of-text tokens\n";
+
+std::optional<long long> parse_integer(std::string_view text) {
+    long long value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    return value;
+}
+
+std::optional<double> parse_number(std::string_view text) {
+    double value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    return value;
+}
+
+bool parse_run_option(std::span<const std::string_view> args, std::size_t& i, RunOptions& o, std::string& error) {
+    const std::string_view arg = args[i];
+    if (arg == "--exact") {
+        o.load.exact_matmul = true;
+        return true;
+    }
+    if (arg == "--ignore-eos") {
+        o.sampling.ignore_eos = true;
+        return true;
+    }
+    static constexpr std::string_view k_valued[] = {"--model", "--threads", "--context", "--temperature", "--top-k",
+                                                    "--top-p", "--min-p", "--repeat-penalty", "--frequency-penalty",
+                                                    "--presence-penalty", "--seed", "--stop"};
+    if (std::find(std::begin(k_valued), std::end(k_valued), arg) == std::end(k_valued)) return false;
+    if (i + 1 >= args.size()) {
+        error = std::string(arg) + " needs a value";
+        return true;
+    }
+    const std::string_view value = args[++i];
+    auto integer = [&](auto& field, long long min) {
+        const auto v = parse_integer(value);
+        if (!v || *v < min) error = std::string(arg) + " expects a whole number ≥ " + std::to_string(min) + ", not '" + std::string(value) + "'";
+        else field = static_cast<std::remove_reference_t<decltype(field)>>(*v);
+    };
+    auto number = [&](double& field) {
+        const auto v = parse_number(value);
+        if (!v) error = std::string(arg) + " expects a number, not '" + std::string(value) + "'";
+        else field = *v;
+    };
+    if (arg == "--model") o.model = std::string(value);
+    else if (arg == "--threads") integer(o.load.threads, 1);
+    else if (arg == "--context") integer(o.load.context_length, 1);
+    else if (arg == "--temperature") { number(o.sampling.temperature); o.temperature_given = true; }
+    else if (arg == "--top-k") integer(o.sampling.top_k, 0);
+    else if (arg == "--top-p") number(o.sampling.top_p);
+    else if (arg == "--min-p") number(o.sampling.min_p);
+    else if (arg == "--repeat-penalty") number(o.sampling.repetition_penalty);
+    else if (arg == "--frequency-penalty") number(o.sampling.frequency_penalty);
+    else if (arg == "--presence-penalty") number(o.sampling.presence_penalty);
+    else if (arg == "--stop") o.sampling.stop.emplace_back(value);
+    else if (arg == "--seed") {
+        std::uint64_t seed = 0;
+        const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seed);
+        if (ec != std::errc() || end != value.data() + value.size()) error = "--seed expects a whole number ≥ 0";
+        else o.sampling.seed = seed;
+    }
+    return true;
+}
+
+std::unique_ptr<LanguageModel> load_model_or_report(const RunOptions& options, std::string_view command) {
+    ModelLoadOptions load = options.load;
+    const bool show_progress = isatty(STDERR_FILENO) != 0;
+    if (show_progress) {
+        load.progress = [](double fraction) {
+            std::fprintf(stderr, "\rloading %3d%%", static_cast<int>(fraction * 100.0 + 0.5));
+            std::fflush(stderr);
+            return true;
+        };
+    }
+    auto model = LanguageModel::load(options.model, load);
+    if (show_progress) std::fprintf(stderr, "\r             \r");
+    if (!model) {
+        std::cerr << "hearth-cli " << command << ": " << model.error().message << "\n";
+        return nullptr;
+    }
+    return std::move(model).value();
+}
+
+void apply_model_sampling_defaults(const LanguageModel& model, RunOptions& options) {
+    const GenerationDefaults& defaults = model.info().generation;
+    if (!options.temperature_given) options.sampling.temperature = defaults.temperature.value_or(0.8);
+    // top_k / top_p / repetition penalty from the model only where the user left them at "off".
+    if (options.sampling.top_k == 0 && defaults.top_k) options.sampling.top_k = static_cast<int>(*defaults.top_k);
+    if (options.sampling.top_p == 1.0 && defaults.top_p) options.sampling.top_p = *defaults.top_p;
+    if (options.sampling.repetition_penalty == 1.0 && defaults.repetition_penalty)
+        options.sampling.repetition_penalty = *defaults.repetition_penalty;
+}
+
+}  // namespace hearth::cli

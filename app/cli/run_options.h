@@ -1,0 +1,40 @@
+#pragma once
+// Options shared by the commands that run a model (generate, chat, logits, bench): which model, how many
+// threads, which matmul path, how to sample. Each command parses its own extras and hands the rest here.
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "hearth/language_model.h"
+#include "hearth/sampling.h"
+
+namespace hearth::cli {
+
+struct RunOptions {
+    std::string model;
+    ModelLoadOptions load;
+    SamplingParams sampling;
+    bool temperature_given = false;
+};
+
+// Consumes args[i] (and its value) when it is a run option; returns true then. Sets `error` when the
+// option is known but its value is not valid.
+bool parse_run_option(std::span<const std::string_view> args, std::size_t& i, RunOptions& options,
+                      std::string& error);
+
+// Text for the usage message of every command that takes run options.
+extern const char* const k_run_options_usage;
+
+// Reads an integer / a number from an option value; nullopt when it is not one.
+std::optional<long long> parse_integer(std::string_view text);
+std::optional<double> parse_number(std::string_view text);
+
+// Loads the model, with a progress line on stderr when it is a terminal. Errors are printed; nullptr then.
+std::unique_ptr<LanguageModel> load_model_or_report(const RunOptions& options, std::string_view command);
+
+// Fills sampling fields the user did not give from the model's generation_config defaults.
+void apply_model_sampling_defaults(const LanguageModel& model, RunOptions& options);
+
+}  // namespace hearth::cli

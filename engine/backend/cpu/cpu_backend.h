@@ -1,0 +1,67 @@
+#pragma once
+// The CPU backend: the reference every other backend is checked against, and what users without an NVIDIA
+// GPU run. Ops are plain loops spread over a thread pool; matmuls use the row kernels (quant/), which pick
+// AVX2 or scalar code at run time.
+
+#include <cstddef>
+#include <memory>
+#include <vector>
+
+#include "backend/backend.h"
+#include "backend/cpu/quant/row_kernels.h"
+#include "backend/cpu/thread_pool.h"
+
+namespace hearth::backend::cpu {
+
+using hearth::cpu::activation_row_bytes;
+using hearth::cpu::row_kernels;
+using hearth::cpu::RowKernels;
+
+enum class MatmulPath {
+    fast,   // activations quantized to 8 bits per matmul where the weight type has an integer dot product
+    exact,  // weights dequantized in registers, activations kept in F32 (the reference)
+};
+
+struct CpuBackendOptions {
+    int threads = 0;  // 0 = every core
+    MatmulPath matmul_path = MatmulPath::fast;
+};
+
+class CpuBackend final : public Backend {
+public:
+    explicit CpuBackend(const CpuBackendOptions& options = {});
+
+    std::string_view name() const override { return "cpu"; }
+    bool supports_weight_type(TensorType type) const override;
+    int threads() const { return m_pool.size(); }
+    MatmulPath matmul_path() const { return m_matmul_path; }
+
+    Result<std::unique_ptr<Buffer>> allocate(std::size_t bytes) override;
+    Result<std::unique_ptr<Buffer>> wrap_host(const void* data, std::size_t bytes) override;
+    void upload(void* dst, const void* src, std::size_t bytes) override;
+    void download(void* dst, const void* src, std::size_t bytes) override;
+    void synchronize() override {}
+
+    void embed(const Tensor& table, const std::int32_t* ids, const Tensor& out) override;
+    void rms_norm(const Tensor& x, const Tensor& weight, float eps, const Tensor& out) override;
+    void matmul(const Tensor& x, const Weight& w, const Tensor& out) override;
+    void rope(const Tensor& x, std::int32_t n_heads, const RopeParams& params, const BatchLayout& batch) override;
+    void store_kv(const Tensor& keys, const Tensor& values, const KvLayer& cache, const BatchLayout& batch) override;
+    void attention(const Tensor& q, const KvLayer& cache, const BatchLayout& batch, const AttentionParams& params,
+                   const Tensor& out) override;
+    void gated_activation(const Tensor& gate, const Tensor& up, Activation act, const Tensor& out) override;
+    void add(const Tensor& a, const Tensor& b, const Tensor& out) override;
+    void scale(const Tensor& x, float factor) override;
+    void softcap(const Tensor& x, float cap) override;
+    void gather_rows(const Tensor& x, const std::int32_t* rows, const Tensor& out) override;
+
+private:
+    ThreadPool m_pool;
+    MatmulPath m_matmul_path;
+    std::vector<std::byte> m_quantized_activations;     // matmul scratch, grown as needed
+    std::vector<std::vector<float>> m_attention_scratch;  // per thread: one query's scores
+};
+
+int default_thread_count();
+
+}  // namespace hearth::backend::cpu

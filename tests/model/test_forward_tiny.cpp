@@ -1,0 +1,127 @@
+// The forward pass against transformers on the tiny random-weight fixtures, every architecture, every
+// format that stores the same numbers (HF F32/F16/BF16/sharded, GGUF F32/F16; the fixtures' weights are
+// exactly representable in all of them). Golden: tests/data/golden/logits/tiny-<arch>.json, full logits
+// for 48 tokens (past the gemma3 fixture's sliding window of 8).
+//
+// Tolerance (fp32): at every position, max |ours − transformers| ≤ 1e-4 · max |transformers|, and the
+// argmax is identical. This also checks the GGUF-specific work: llama's Q/K row order put back, Gemma's
+// norms stored as 1 + w.
+#include <cmath>
+
+#include <QtTest/QTest>
+
+#include "golden_json.h"
+#include "hearth/language_model.h"
+
+using namespace hearth;
+
+class TestForwardTiny : public QObject {
+    Q_OBJECT
+
+private slots:
+    void matchesTransformers_data() {
+        QTest::addColumn<QString>("arch");
+        QTest::addColumn<QString>("model");
+        QTest::addColumn<bool>("exact");
+        for (const char* arch : {"llama", "qwen2", "qwen3", "gemma3"}) {
+            const QString a = QString::fromLatin1(arch);
+            for (const QString& path : {"hf/" + a + "-f32", "hf/" + a + "-f16", "hf/" + a + "-bf16",
+                                        "gguf/" + a + "-f32.gguf", "gguf/" + a + "-f16.gguf"}) {
+                QTest::newRow(qPrintable(path)) << a << path << false;
+            }
+            QTest::newRow(qPrintable("exact " + a)) << a << "hf/" + a + "-f32" << true;
+        }
+        QTest::newRow("hf/llama-f32-sharded") << "llama" << "hf/llama-f32-sharded" << false;
+    }
+
+    void matchesTransformers() {
+        QFETCH(QString, arch);
+        QFETCH(QString, model);
+        QFETCH(bool, exact);
+        const auto golden = read_golden("tiny-" + arch.toStdString() + ".json");
+        const auto tokens = golden["tokens"].get<std::vector<TokenId>>();
+        const auto& expected = golden["logits"];
+
+        ModelLoadOptions options;
+        options.threads = 2;
+        options.exact_matmul = exact;
+        auto loaded = LanguageModel::load(QStringLiteral(HEARTH_FIXTURES_DIR "/models/").toStdString() + model.toStdString(), options);
+        QVERIFY2(loaded.ok(), loaded.ok() ? "" : loaded.error().message.c_str());
+        auto session = (*loaded)->start_session();
+        QVERIFY(session.ok());
+
+        double worst = 0.0;
+        int positions = 0;
+        QString failure;
+        auto appended = (*session)->append(tokens, Session::Logits::all, [&](std::int64_t p, std::span<const float> logits) {
+            const auto& row = expected[static_cast<std::size_t>(p)];
+            double max_ref = 0.0, max_diff = 0.0;
+            std::size_t argmax_ours = 0, argmax_ref = 0;
+            for (std::size_t i = 0; i < logits.size(); ++i) {
+                const double ref = row[i].get<double>();
+                max_ref = std::max(max_ref, std::abs(ref));
+                max_diff = std::max(max_diff, std::abs(double(logits[i]) - ref));
+                if (!(logits[i] <= logits[argmax_ours])) argmax_ours = i;
+                if (ref > row[argmax_ref].get<double>()) argmax_ref = i;
+            }
+            const double relative = max_diff / max_ref;
+            worst = std::max(worst, relative);
+            if (failure.isEmpty() && (!(relative <= 1e-4) || argmax_ours != argmax_ref))
+                failure = QString("position %1: relative error %2, argmax %3 vs transformers %4")
+                              .arg(p).arg(relative).arg(argmax_ours).arg(argmax_ref);
+            ++positions;
+        });
+        QVERIFY2(appended.ok(), appended.ok() ? "" : appended.error().message.c_str());
+        QCOMPARE(positions, static_cast<int>(tokens.size()));
+        QVERIFY2(failure.isEmpty(), qPrintable(failure));
+        qInfo("%s: worst relative error %.3g over %d positions", qPrintable(model), worst, positions);
+    }
+
+    void chunkedPrefillEqualsOnePass() {
+        // The same tokens fed in pieces (prefill chunks, then one at a time) give the logits of one pass:
+        // the KV cache and positions carry over correctly.
+        const auto golden = read_golden("tiny-gemma3.json");
+        const auto tokens = golden["tokens"].get<std::vector<TokenId>>();
+        auto model = LanguageModel::load(QStringLiteral(HEARTH_FIXTURES_DIR "/models/hf/gemma3-f32").toStdString());
+        QVERIFY(model.ok());
+        auto session = (*model)->start_session();
+        QVERIFY(session.ok());
+        std::vector<float> last;
+        auto keep = [&](std::int64_t, std::span<const float> l) { last.assign(l.begin(), l.end()); };
+        std::size_t fed = 0;
+        for (std::size_t piece : {5u, 1u, 9u, 1u, 1u, 20u}) {
+            QVERIFY((*session)->append(std::span(tokens).subspan(fed, piece), Session::Logits::last, keep).ok());
+            fed += piece;
+        }
+        QVERIFY((*session)->append(std::span(tokens).subspan(fed), Session::Logits::last, keep).ok());
+        QCOMPARE((*session)->length(), static_cast<std::int64_t>(tokens.size()));
+        const auto& ref = golden["logits"].back();
+        for (std::size_t i = 0; i < last.size(); ++i) QVERIFY(std::abs(last[i] - ref[i].get<double>()) < 1e-3);
+
+        // Truncating and re-running the tail reproduces it too (what chat does when a turn changes).
+        (*session)->truncate(30);
+        QVERIFY((*session)->append(std::span(tokens).subspan(30), Session::Logits::last, keep).ok());
+        for (std::size_t i = 0; i < last.size(); ++i) QVERIFY(std::abs(last[i] - ref[i].get<double>()) < 1e-3);
+    }
+
+    void rejectsWhatItCannotRun() {
+        auto model = LanguageModel::load(QStringLiteral(HEARTH_FIXTURES_DIR "/models/hf/llama-f32").toStdString(),
+                                         ModelLoadOptions{.context_length = 16, .progress = {}});
+        QVERIFY(model.ok());
+        auto session = (*model)->start_session();
+        QVERIFY(session.ok());
+        auto ignore = [](std::int64_t, std::span<const float>) {};
+        std::vector<TokenId> too_long(17, 65);
+        auto result = (*session)->append(too_long, Session::Logits::last, ignore);
+        QVERIFY(!result.ok());
+        QVERIFY2(result.error().message.find("context of 16 tokens") != std::string::npos, result.error().message.c_str());
+        std::vector<TokenId> bad_id = {65, 256};
+        result = (*session)->append(bad_id, Session::Logits::last, ignore);
+        QVERIFY(!result.ok());
+        QVERIFY(result.error().message.find("token id 256") != std::string::npos);
+        QCOMPARE((*session)->length(), std::int64_t{0});
+    }
+};
+
+QTEST_APPLESS_MAIN(TestForwardTiny)
+#include "test_forward_tiny.moc"
