@@ -16,7 +16,7 @@ namespace hearth::cli {
 namespace {
 
 constexpr std::string_view k_usage =
-    "usage: hearth-cli bench --model PATH [--prompt-tokens P] [--gen-tokens G] [--threads N] [--exact] [--json]\n";
+    "usage: hearth-cli bench --model PATH [--prompt-tokens P] [--gen-tokens G] [--threads N] [--matmul split8|int8|exact] [--json]\n";
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -12,7 +12,8 @@ namespace hearth::cli {
 const char* const k_run_options_usage =
     "  --model PATH          a .gguf file or a Hugging Face folder (required)\n"
     "  --threads N           CPU threads (default: every core)\n"
-    "  --exact               keep activations in F32 for quantized weights (slower; the reference path)\n"
+    "  --matmul MODE         split8 (default: 8+8-bit activations), int8 (fastest) or exact (F32, slowest)\n"
+    "  --exact               the same as --matmul exact\n"
     "  --context N           tokens of context to reserve (default: the model's, at most 4096)\n"
     "  --temperature T       0 = greedy (default: the model's generation_config, else 0.8)\n"
     "  --top-k K  --top-p P  --min-p P\n"
@@ -38,14 +39,14 @@ std::optional<double> parse_number(std::string_view text) {
 bool parse_run_option(std::span<const std::string_view> args, std::size_t& i, RunOptions& o, std::string& error) {
     const std::string_view arg = args[i];
     if (arg == "--exact") {
-        o.load.exact_matmul = true;
+        o.load.matmul = MatmulPrecision::exact;
         return true;
     }
     if (arg == "--ignore-eos") {
         o.sampling.ignore_eos = true;
         return true;
     }
-    static constexpr std::string_view k_valued[] = {"--model", "--threads", "--context", "--temperature", "--top-k",
+    static constexpr std::string_view k_valued[] = {"--model", "--matmul", "--threads", "--context", "--temperature", "--top-k",
                                                     "--top-p", "--min-p", "--repeat-penalty", "--frequency-penalty",
                                                     "--presence-penalty", "--seed", "--stop"};
     if (std::find(std::begin(k_valued), std::end(k_valued), arg) == std::end(k_valued)) return false;
@@ -65,6 +66,12 @@ bool parse_run_option(std::span<const std::string_view> args, std::size_t& i, Ru
         else field = *v;
     };
     if (arg == "--model") o.model = std::string(value);
+    else if (arg == "--matmul") {
+        if (value == "split8") o.load.matmul = MatmulPrecision::split8;
+        else if (value == "int8") o.load.matmul = MatmulPrecision::int8;
+        else if (value == "exact") o.load.matmul = MatmulPrecision::exact;
+        else error = "--matmul expects split8, int8 or exact, not '" + std::string(value) + "'";
+    }
     else if (arg == "--threads") integer(o.load.threads, 1);
     else if (arg == "--context") integer(o.load.context_length, 1);
     else if (arg == "--temperature") { number(o.sampling.temperature); o.temperature_given = true; }

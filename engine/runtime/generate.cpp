@@ -37,7 +37,7 @@ Result<GenerationResult> generate(Session& session, const GenerationRequest& req
     if (auto ok = session.append(request.prompt, Session::Logits::last, keep_logits); !ok) return ok.error();
 
     bool cancelled = false;
-    auto emit = [&](const std::string& text) {
+    auto show = [&](const std::string& text) {
         if (text.empty() || cancelled) return;
         result.text += text;
         if (on_text && !on_text(text)) cancelled = true;
@@ -55,7 +55,7 @@ Result<GenerationResult> generate(Session& session, const GenerationRequest& req
             break;
         }
         const auto fed = stops.feed(decoder.push(token));
-        emit(fed.emit);
+        show(fed.text);
         if (fed.stopped) {
             result.finish_reason = "stop";
             break;
@@ -69,7 +69,7 @@ Result<GenerationResult> generate(Session& session, const GenerationRequest& req
         if (auto ok = session.append(std::span<const TokenId>(&token, 1), Session::Logits::last, keep_logits); !ok)
             return ok.error();
     }
-    if (!stops.stopped()) emit(stops.feed(decoder.finish()).emit + stops.flush());
+    if (!stops.stopped()) show(stops.feed(decoder.finish()).text + stops.flush());
     if (cancelled) result.finish_reason = "cancelled";
     result.decode_seconds = seconds_since(start);
     return result;

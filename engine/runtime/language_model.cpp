@@ -70,7 +70,9 @@ Result<std::unique_ptr<LanguageModel>> LanguageModel::load(ModelInfo info, const
     }
     backend::cpu::CpuBackendOptions backend_options;
     backend_options.threads = options.threads;
-    backend_options.matmul_path = options.exact_matmul ? backend::cpu::MatmulPath::exact : backend::cpu::MatmulPath::fast;
+    backend_options.matmul_path = options.matmul == MatmulPrecision::exact  ? backend::cpu::MatmulPath::exact
+                                  : options.matmul == MatmulPrecision::int8 ? backend::cpu::MatmulPath::int8
+                                                                            : backend::cpu::MatmulPath::split8;
     model->m_backend = std::make_unique<backend::cpu::CpuBackend>(backend_options);
 
     auto transformer = model::Transformer::load(mi, *model->m_backend, options.progress);
@@ -95,8 +97,7 @@ std::int64_t LanguageModel::vocab_size() const { return m_transformer->config().
 std::uint64_t LanguageModel::weight_bytes_per_token() const { return m_transformer->weights().bytes_read_per_token; }
 std::string LanguageModel::backend_description() const {
     const auto& cpu = static_cast<const backend::cpu::CpuBackend&>(*m_backend);
-    return std::string("cpu, ") + hearth::cpu::row_kernels_isa() + ", " +
-           (cpu.matmul_path() == backend::cpu::MatmulPath::fast ? "8-bit activations" : "exact F32 activations");
+    return std::string("cpu, ") + hearth::cpu::row_kernels_isa() + ", " + std::string(name(cpu.matmul_path()));
 }
 
 int LanguageModel::threads() const { return static_cast<backend::cpu::CpuBackend&>(*m_backend).threads(); }

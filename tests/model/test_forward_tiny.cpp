@@ -44,7 +44,7 @@ private slots:
 
         ModelLoadOptions options;
         options.threads = 2;
-        options.exact_matmul = exact;
+        options.matmul = exact ? MatmulPrecision::exact : MatmulPrecision::split8;
         auto loaded = LanguageModel::load(QStringLiteral(HEARTH_FIXTURES_DIR "/models/").toStdString() + model.toStdString(), options);
         QVERIFY2(loaded.ok(), loaded.ok() ? "" : loaded.error().message.c_str());
         auto session = (*loaded)->start_session();
@@ -106,7 +106,7 @@ private slots:
 
     void rejectsWhatItCannotRun() {
         auto model = LanguageModel::load(QStringLiteral(HEARTH_FIXTURES_DIR "/models/hf/llama-f32").toStdString(),
-                                         ModelLoadOptions{.context_length = 16, .progress = {}});
+                                         ModelLoadOptions{.context_length = 16});
         QVERIFY(model.ok());
         auto session = (*model)->start_session();
         QVERIFY(session.ok());

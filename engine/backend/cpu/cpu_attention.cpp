@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "backend/cpu/cpu_backend.h"
+#include "backend/cpu/vector_math.h"
 
 namespace hearth::backend::cpu {
 namespace {
@@ -42,7 +43,8 @@ void CpuBackend::attention(const Tensor& q, const KvLayer& cache, const BatchLay
     const std::int32_t head_dim = params.head_dim;
     const std::int32_t group = params.n_heads / params.n_kv_heads;
     const std::int64_t n_items = static_cast<std::int64_t>(batch.n_tokens) * params.n_heads;
-    m_pool.run(n_items, 4, [&](std::int64_t begin, std::int64_t end) {
+    // One (token, head) per task: decode has only n_heads items, and they must spread over every thread.
+    m_pool.run(n_items, 1, [&](std::int64_t begin, std::int64_t end) {
         std::vector<float>& scores = m_attention_scratch[static_cast<std::size_t>(ThreadPool::current_thread_index())];
         std::vector<float> accumulator(static_cast<std::size_t>(head_dim));
         for (std::int64_t item = begin; item < end; ++item) {
@@ -60,9 +62,7 @@ void CpuBackend::attention(const Tensor& q, const KvLayer& cache, const BatchLay
             for (std::int32_t i = 0; i < count; ++i) {
                 const float* key = cache.keys.row_f32(slot_of(batch, seq, first + i, cache.block_size)) +
                                    static_cast<std::int64_t>(kv_head) * head_dim;
-                float dot = 0.0f;
-                for (std::int32_t d = 0; d < head_dim; ++d) dot += query[d] * key[d];
-                float score = dot * params.scale;
+                float score = dot_f32(query, key, head_dim) * params.scale;
                 if (params.logit_softcap > 0.0f) score = params.logit_softcap * std::tanh(score / params.logit_softcap);
                 scores[static_cast<std::size_t>(i)] = score;
                 max_score = std::max(max_score, score);
@@ -77,8 +77,7 @@ void CpuBackend::attention(const Tensor& q, const KvLayer& cache, const BatchLay
             for (std::int32_t i = 0; i < count; ++i) {
                 const float* value = cache.values.row_f32(slot_of(batch, seq, first + i, cache.block_size)) +
                                      static_cast<std::int64_t>(kv_head) * head_dim;
-                const float p = scores[static_cast<std::size_t>(i)];
-                for (std::int32_t d = 0; d < head_dim; ++d) accumulator[static_cast<std::size_t>(d)] += p * value[d];
+                axpy_f32(scores[static_cast<std::size_t>(i)], value, accumulator.data(), head_dim);
             }
             float* o = out.row_f32(t) + static_cast<std::int64_t>(h) * head_dim;
             const float inv_sum = static_cast<float>(1.0 / sum);

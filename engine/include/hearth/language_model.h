@@ -21,9 +21,16 @@ namespace hearth {
 namespace model { class Transformer; }
 namespace backend { class Backend; }
 
+// How activations meet quantized weights in matrix products (F32/F16/BF16 weights are always exact).
+enum class MatmulPrecision {
+    split8,  // activations as two 8-bit parts (~15 bits): matches an F32 reference, near integer speed
+    int8,    // one 8-bit part, as llama.cpp does: fastest, logits move by tenths
+    exact,   // F32 activations, weights dequantized in registers: the reference, slowest
+};
+
 struct ModelLoadOptions {
     int threads = 0;                   // 0 = every core
-    bool exact_matmul = false;         // keep activations in F32 for quantized weights (slower reference path)
+    MatmulPrecision matmul = MatmulPrecision::split8;
     std::int64_t context_length = 0;   // tokens a session can hold; 0 = the model's, capped at 4096
     // Called with the fraction loaded (0..1); return false to cancel the load.
     std::function<bool(double)> progress;

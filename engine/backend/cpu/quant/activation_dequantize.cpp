@@ -1,0 +1,32 @@
+// Activation blocks back to f32: what the split 8+8-bit matmul path needs to quantize the remainder
+// x − d·q a second time. Scalar is plenty: one row of activations per token, against a whole matrix of
+// weights.
+#include "backend/cpu/quant/block_layouts.h"
+#include "backend/cpu/quant/row_kernels.h"
+
+namespace hearth::cpu {
+
+void dequantize_activations(TensorType activation_type, const void* x_quantized, float* out, std::int64_t n) {
+    const auto* bytes = static_cast<const std::uint8_t*>(x_quantized);
+    if (activation_type == TensorType::Q8_0) {
+        for (std::int64_t b = 0; b < n / 32; ++b) {
+            const auto* block = reinterpret_cast<const quant::act_q8_0*>(bytes + b * sizeof(quant::act_q8_0));
+            const float d = quant::load_f32(block->d);
+            for (int i = 0; i < 32; ++i) out[b * 32 + i] = d * static_cast<float>(block->qs[i]);
+        }
+    } else if (activation_type == TensorType::Q8_1) {
+        for (std::int64_t b = 0; b < n / 32; ++b) {
+            const auto* block = reinterpret_cast<const quant::act_q8_1*>(bytes + b * sizeof(quant::act_q8_1));
+            const float d = quant::load_f32(block->d);
+            for (int i = 0; i < 32; ++i) out[b * 32 + i] = d * static_cast<float>(block->qs[i]);
+        }
+    } else if (activation_type == TensorType::Q8_K) {
+        for (std::int64_t b = 0; b < n / 256; ++b) {
+            const auto* block = reinterpret_cast<const quant::act_q8_k*>(bytes + b * sizeof(quant::act_q8_k));
+            const float d = quant::load_f32(block->d);
+            for (int i = 0; i < 256; ++i) out[b * 256 + i] = d * static_cast<float>(block->qs[i]);
+        }
+    }
+}
+
+}  // namespace hearth::cpu

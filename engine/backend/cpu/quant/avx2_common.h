@@ -1,0 +1,93 @@
+#pragma once
+// Helpers shared by the AVX2 kernels. Every function that touches a 256-bit intrinsic carries
+// HEARTH_AVX2 (a per-function target), so the rest of the binary stays baseline x86-64; callers must
+// check the CPU first (row_kernels.cpp does, once).
+
+#include <immintrin.h>
+
+#include <cstdint>
+
+#include "backend/cpu/quant/block_layouts.h"
+
+#define HEARTH_AVX2 __attribute__((target("avx2,fma,f16c")))
+#define HEARTH_AVX2_INLINE __attribute__((target("avx2,fma,f16c"), always_inline)) inline
+
+namespace hearth::cpu::quant::avx2 {
+
+HEARTH_AVX2_INLINE float hsum(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+HEARTH_AVX2_INLINE int hsum_i32(__m256i v) {
+    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(1, 0, 3, 2)));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(2, 3, 0, 1)));
+    return _mm_cvtsi128_si32(s);
+}
+
+HEARTH_AVX2_INLINE float f16_hw(const std::uint8_t* p) { return _cvtsh_ss(load_u16(p)); }
+
+// The 32 nibbles of 16 packed bytes in GGML order: low nibbles (elements 0..15), then high (16..31).
+HEARTH_AVX2_INLINE __m256i nibbles_32(const std::uint8_t* qs) {
+    const __m128i packed = _mm_loadu_si128(reinterpret_cast<const __m128i*>(qs));
+    const __m256i both = _mm256_set_m128i(_mm_srli_epi16(packed, 4), packed);
+    return _mm256_and_si256(both, _mm256_set1_epi8(0x0F));
+}
+
+// Byte i = 0xFF where bit i of the little-endian u32 at p is set, else 0.
+HEARTH_AVX2_INLINE __m256i bits_to_bytes_32(const std::uint8_t* p) {
+    // Spread byte k of the u32 over bytes 8k..8k+7, set every bit except bit (i % 8) in byte i: the byte
+    // is all ones exactly when that one bit was set.
+    const __m256i spread = _mm256_shuffle_epi8(
+        _mm256_set1_epi32(static_cast<int>(load_u32(p))),
+        _mm256_set_epi64x(0x0303030303030303, 0x0202020202020202, 0x0101010101010101, 0x0000000000000000));
+    const __m256i others = _mm256_set1_epi64x(0x7FBFDFEFF7FBFDFE);
+    return _mm256_cmpeq_epi8(_mm256_or_si256(spread, others), _mm256_set1_epi64x(-1));
+}
+
+// Σ over pairs of u·s (u unsigned bytes, s signed bytes) widened to 8 int32 lanes; each lane sums 4 products.
+// maddubs saturates its int16 pair sums: callers keep 2·max|u|·max|s| ≤ 32767 (u ≤ 128 with |s| ≤ 127).
+HEARTH_AVX2_INLINE __m256i dot_u8_i8(__m256i u, __m256i s) {
+    return _mm256_madd_epi16(_mm256_maddubs_epi16(u, s), _mm256_set1_epi16(1));
+}
+
+// Σ w·s for signed bytes w in [−128, 127] and s in [−127, 127]: |w| as unsigned, w's sign moved onto s.
+HEARTH_AVX2_INLINE __m256i dot_i8_i8(__m256i w, __m256i s) {
+    return dot_u8_i8(_mm256_sign_epi8(w, w), _mm256_sign_epi8(s, w));
+}
+
+// out[0..7] = scale · float(q) + add for 8 int32 q. Two roundings, as the scalar dequantizers do.
+HEARTH_AVX2_INLINE void store_affine_i32(__m256i q, __m256 scale, __m256 add, float* out) {
+    _mm256_storeu_ps(out, _mm256_add_ps(_mm256_mul_ps(scale, _mm256_cvtepi32_ps(q)), add));
+}
+HEARTH_AVX2_INLINE void store_scaled_i32(__m256i q, __m256 scale, float* out) {
+    _mm256_storeu_ps(out, _mm256_mul_ps(scale, _mm256_cvtepi32_ps(q)));
+}
+
+// 16 signed bytes → 16 floats scale·q (+ add when `affine`).
+template <bool affine>
+HEARTH_AVX2_INLINE void store_i8x16(__m128i q, float scale, float add, float* out) {
+    const __m256 vs = _mm256_set1_ps(scale);
+    const __m256i lo = _mm256_cvtepi8_epi32(q);
+    const __m256i hi = _mm256_cvtepi8_epi32(_mm_unpackhi_epi64(q, q));
+    if constexpr (affine) {
+        const __m256 va = _mm256_set1_ps(add);
+        store_affine_i32(lo, vs, va, out);
+        store_affine_i32(hi, vs, va, out + 8);
+    } else {
+        store_scaled_i32(lo, vs, out);
+        store_scaled_i32(hi, vs, out + 8);
+    }
+}
+
+// 32 signed bytes → 32 floats.
+template <bool affine>
+HEARTH_AVX2_INLINE void store_i8x32(__m256i q, float scale, float add, float* out) {
+    store_i8x16<affine>(_mm256_castsi256_si128(q), scale, add, out);
+    store_i8x16<affine>(_mm256_extracti128_si256(q, 1), scale, add, out + 16);
+}
+
+}  // namespace hearth::cpu::quant::avx2

@@ -1,0 +1,49 @@
+#pragma once
+// Every row kernel, by instruction set; row_kernels.cpp puts them in the tables. Signatures are those of
+// row_kernels.h. n is always a whole number of the weight type's blocks (and of the activation blocks).
+//
+// Naming: dequantize_<w>, dot_f32_<w>, quantize_<act>, dot_<w>_<act>.
+
+#include <cstdint>
+
+namespace hearth::cpu::quant {
+
+#define HEARTH_ROW_KERNELS(X) \
+    X(f32) X(f16) X(bf16) X(q4_0) X(q4_1) X(q5_0) X(q5_1) X(q8_0) X(q2_k) X(q3_k) X(q4_k) X(q5_k) X(q6_k)
+
+#define HEARTH_DECLARE_WEIGHT_KERNELS(w)                                   \
+    void dequantize_##w(const void* row, float* out, std::int64_t n); \
+    float dot_f32_##w(const void* row, const float* x, std::int64_t n);
+
+#define HEARTH_DECLARE_ACTIVATION_KERNELS                                         \
+    void quantize_q8_0(const float* x, void* out, std::int64_t n);               \
+    void quantize_q8_1(const float* x, void* out, std::int64_t n);               \
+    void quantize_q8_k(const float* x, void* out, std::int64_t n);               \
+    float dot_q4_0_q8_0(const void* row, const void* xq, std::int64_t n);        \
+    float dot_q4_1_q8_1(const void* row, const void* xq, std::int64_t n);        \
+    float dot_q5_0_q8_0(const void* row, const void* xq, std::int64_t n);        \
+    float dot_q5_1_q8_1(const void* row, const void* xq, std::int64_t n);        \
+    float dot_q8_0_q8_0(const void* row, const void* xq, std::int64_t n);        \
+    float dot_q2_k_q8_k(const void* row, const void* xq, std::int64_t n);        \
+    float dot_q3_k_q8_k(const void* row, const void* xq, std::int64_t n);        \
+    float dot_q4_k_q8_k(const void* row, const void* xq, std::int64_t n);        \
+    float dot_q5_k_q8_k(const void* row, const void* xq, std::int64_t n);        \
+    float dot_q6_k_q8_k(const void* row, const void* xq, std::int64_t n);
+
+// Plain C++: the reference, and the fallback on CPUs without AVX2/FMA/F16C.
+namespace scalar {
+HEARTH_ROW_KERNELS(HEARTH_DECLARE_WEIGHT_KERNELS)
+HEARTH_DECLARE_ACTIVATION_KERNELS
+}  // namespace scalar
+
+// AVX2 + FMA + F16C, compiled per function (target attribute); call only when the CPU has all three.
+namespace avx2 {
+HEARTH_ROW_KERNELS(HEARTH_DECLARE_WEIGHT_KERNELS)
+HEARTH_DECLARE_ACTIVATION_KERNELS
+}  // namespace avx2
+
+#undef HEARTH_ROW_KERNELS
+#undef HEARTH_DECLARE_WEIGHT_KERNELS
+#undef HEARTH_DECLARE_ACTIVATION_KERNELS
+
+}  // namespace hearth::cpu::quant

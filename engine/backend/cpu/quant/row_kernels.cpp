@@ -1,0 +1,103 @@
+#include "backend/cpu/quant/row_kernels.h"
+
+#include <array>
+
+#if HEARTH_ROW_KERNELS_AVX2
+#include <cpuid.h>
+#endif
+
+#include "backend/cpu/quant/block_layouts.h"
+#include "backend/cpu/quant/kernels.h"
+
+namespace hearth::cpu {
+namespace {
+
+constexpr std::size_t k_type_count = static_cast<std::size_t>(TensorType::Q1_0) + 1;
+using Table = std::array<RowKernels, k_type_count>;
+
+// One table per instruction set, built from the functions of namespace `ns`; types without kernels keep
+// dequantize == nullptr and are reported unsupported.
+#define HEARTH_ROW_TABLE(ns)                                                                               \
+    [] {                                                                                                   \
+        using namespace quant::ns;                                                                         \
+        Table t{};                                                                                         \
+        auto plain = [&t](TensorType type, DequantizeRowFn dq, DotF32Fn dot) {                             \
+            t[static_cast<std::size_t>(type)] = {type, dq, dot, TensorType::F32, nullptr, nullptr};        \
+        };                                                                                                 \
+        auto fast = [&t](TensorType type, DequantizeRowFn dq, DotF32Fn dot, TensorType act,                \
+                         QuantizeActivationsFn qa, DotQuantizedFn dq8) {                                   \
+            t[static_cast<std::size_t>(type)] = {type, dq, dot, act, qa, dq8};                             \
+        };                                                                                                 \
+        plain(TensorType::F32, dequantize_f32, dot_f32_f32);                                               \
+        plain(TensorType::F16, dequantize_f16, dot_f32_f16);                                               \
+        plain(TensorType::BF16, dequantize_bf16, dot_f32_bf16);                                            \
+        fast(TensorType::Q4_0, dequantize_q4_0, dot_f32_q4_0, TensorType::Q8_0, quantize_q8_0, dot_q4_0_q8_0); \
+        fast(TensorType::Q4_1, dequantize_q4_1, dot_f32_q4_1, TensorType::Q8_1, quantize_q8_1, dot_q4_1_q8_1); \
+        fast(TensorType::Q5_0, dequantize_q5_0, dot_f32_q5_0, TensorType::Q8_0, quantize_q8_0, dot_q5_0_q8_0); \
+        fast(TensorType::Q5_1, dequantize_q5_1, dot_f32_q5_1, TensorType::Q8_1, quantize_q8_1, dot_q5_1_q8_1); \
+        fast(TensorType::Q8_0, dequantize_q8_0, dot_f32_q8_0, TensorType::Q8_0, quantize_q8_0, dot_q8_0_q8_0); \
+        fast(TensorType::Q2_K, dequantize_q2_k, dot_f32_q2_k, TensorType::Q8_K, quantize_q8_k, dot_q2_k_q8_k); \
+        fast(TensorType::Q3_K, dequantize_q3_k, dot_f32_q3_k, TensorType::Q8_K, quantize_q8_k, dot_q3_k_q8_k); \
+        fast(TensorType::Q4_K, dequantize_q4_k, dot_f32_q4_k, TensorType::Q8_K, quantize_q8_k, dot_q4_k_q8_k); \
+        fast(TensorType::Q5_K, dequantize_q5_k, dot_f32_q5_k, TensorType::Q8_K, quantize_q8_k, dot_q5_k_q8_k); \
+        fast(TensorType::Q6_K, dequantize_q6_k, dot_f32_q6_k, TensorType::Q8_K, quantize_q8_k, dot_q6_k_q8_k); \
+        return t;                                                                                          \
+    }()
+
+const Table& scalar_table() {
+    static const Table table = HEARTH_ROW_TABLE(scalar);
+    return table;
+}
+
+#if HEARTH_ROW_KERNELS_AVX2
+const Table& avx2_table() {
+    static const Table table = HEARTH_ROW_TABLE(avx2);
+    return table;
+}
+
+bool cpu_has_avx2() {
+    // The compiler runtime's check also confirms the OS saves the YMM registers (XGETBV), not only the
+    // CPUID bits. It knows no "f16c" on every compiler (clang 14), so that bit comes from CPUID leaf 1.
+    __builtin_cpu_init();
+    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+    const bool f16c = __get_cpuid(1, &eax, &ebx, &ecx, &edx) && (ecx & bit_F16C) != 0;
+    return f16c && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+#else
+const Table& avx2_table() { return scalar_table(); }  // not an x86-64 build
+bool cpu_has_avx2() { return false; }
+#endif
+
+#undef HEARTH_ROW_TABLE
+
+bool use_avx2() {
+    static const bool yes = cpu_has_avx2();
+    return yes;
+}
+
+const Table& chosen_table() { return use_avx2() ? avx2_table() : scalar_table(); }
+
+const RowKernels* lookup(const Table& table, TensorType type) {
+    const auto index = static_cast<std::size_t>(type);
+    if (index >= table.size() || table[index].dequantize == nullptr) return nullptr;
+    return &table[index];
+}
+
+}  // namespace
+
+const RowKernels* row_kernels(TensorType type) { return lookup(chosen_table(), type); }
+
+const RowKernels* row_kernels_scalar(TensorType type) { return lookup(scalar_table(), type); }
+
+const char* row_kernels_isa() { return use_avx2() ? "avx2" : "scalar"; }
+
+std::size_t activation_row_bytes(TensorType activation_type, std::int64_t n) {
+    switch (activation_type) {
+    case TensorType::Q8_0: return static_cast<std::size_t>(n / quant::qk_legacy) * sizeof(quant::act_q8_0);
+    case TensorType::Q8_1: return static_cast<std::size_t>(n / quant::qk_legacy) * sizeof(quant::act_q8_1);
+    case TensorType::Q8_K: return static_cast<std::size_t>(n / quant::qk_k) * sizeof(quant::act_q8_k);
+    default: return 0;
+    }
+}
+
+}  // namespace hearth::cpu

@@ -1,0 +1,68 @@
+#pragma once
+// Row kernels: what the CPU backend needs to multiply by a weight row stored in any supported type, without
+// ever making a dequantized copy of the matrix. Two paths per type:
+//   exact — the weight block is dequantized in registers and dotted with f32 activations (the reference);
+//   fast  — the activation row is quantized once per matmul (Q8_0 / Q8_1 / Q8_K blocks, as ggml does) and
+//           the dot product runs on integers, which is what makes decode memory-bound instead of ALU-bound.
+// The kernel table is chosen once at start-up from the CPU's features (AVX2+FMA+F16C, else scalar).
+//
+// Contracts shared by every function below:
+//   - n is a whole number of the weight type's blocks (32 or 256 elements; any n for F32/F16/BF16).
+//   - Rows and quantized activations need no alignment at all (rows come straight from a memory-mapped
+//     file); x needs only float's natural alignment.
+//   - dequantize reproduces ggml's dequantize_row_* (and gguf-py's dequantize) bit for bit, on every table.
+//   - dot_f32 equals dequantize-then-dot up to the order of the f32 additions (f32 accumulation).
+//   - Activation blocks are Hearth's own, not ggml's (block_layouts.h): Q8_0 and Q8_1 keep f32 scales
+//     (36 and 40 bytes per 32 elements), Q8_K matches ggml's 292 bytes. Size them with
+//     activation_row_bytes(), not traits()/bytes_for(). Each x is replaced by d·q with d = max|x| / 127
+//     per block and q = x·(1/d) rounded half to even, in [−127, 127], so |x − d·q| ≤ d/2; that is the
+//     only error dot_quantized adds to dot_f32 beyond float rounding. Scalar and AVX2
+//     quantize_activations write identical bytes.
+//
+// A matrix-vector product quantizes x once (quantize_activations into activation_row_bytes(
+// activation_type, n) bytes) and then calls dot_quantized for every weight row.
+
+#include <cstddef>
+#include <cstdint>
+
+#include "hearth/tensor_type.h"
+
+namespace hearth::cpu {
+
+// Converts n elements (a whole number of blocks) of one weight row to f32.
+using DequantizeRowFn = void (*)(const void* row, float* out, std::int64_t n);
+// Σ w[i]·x[i] over n elements, w dequantized block by block in registers, x in f32.
+using DotF32Fn = float (*)(const void* row, const float* x, std::int64_t n);
+// Quantizes n f32 activations into the activation type's blocks at `out` (activation_row_bytes(n) bytes).
+using QuantizeActivationsFn = void (*)(const float* x, void* out, std::int64_t n);
+// Σ w[i]·x[i] with x already quantized by the matching QuantizeActivationsFn.
+using DotQuantizedFn = float (*)(const void* row, const void* x_quantized, std::int64_t n);
+
+struct RowKernels {
+    TensorType weight_type = TensorType::F32;
+    DequantizeRowFn dequantize = nullptr;  // always set for a supported type
+    DotF32Fn dot_f32 = nullptr;            // always set for a supported type
+    // Fast path; activation_type is F32 (and the two functions null) where the type has none.
+    TensorType activation_type = TensorType::F32;  // Q8_0, Q8_1 or Q8_K
+    QuantizeActivationsFn quantize_activations = nullptr;
+    DotQuantizedFn dot_quantized = nullptr;
+};
+
+// The kernels for rows of `type`, or nullptr when the CPU backend cannot multiply by that type.
+// Supported: F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K.
+const RowKernels* row_kernels(TensorType type);
+
+// Bytes one row of n activations takes once quantized to `activation_type` (n a multiple of its block);
+// 0 for any type other than Q8_0, Q8_1 and Q8_K.
+std::size_t activation_row_bytes(TensorType activation_type, std::int64_t n);
+
+// The f32 values d·q that quantize_activations() wrote for `activation_type` (Q8_0, Q8_1 or Q8_K).
+void dequantize_activations(TensorType activation_type, const void* x_quantized, float* out, std::int64_t n);
+
+// Which instruction set the table was built for: "avx2" or "scalar" (for logs and the bench report).
+const char* row_kernels_isa();
+
+// Tests force the scalar table to compare it with the vector one; not for production use.
+const RowKernels* row_kernels_scalar(TensorType type);
+
+}  // namespace hearth::cpu

@@ -1,0 +1,14 @@
+#pragma once
+// Small dense loops shared by the CPU ops (attention's q·k and p·v). GCC/Clang vector extensions keep them
+// portable; target_clones compiles an AVX2 copy next to the baseline one and picks at load time, so the
+// binary still runs on any x86-64.
+#include <cstdint>
+
+namespace hearth::backend::cpu {
+
+// Σ a[i]·b[i], accumulated in 16 lanes (so the order differs from a serial sum by float rounding only).
+float dot_f32(const float* a, const float* b, std::int32_t n);
+// y[i] += alpha · x[i]
+void axpy_f32(float alpha, const float* x, float* y, std::int32_t n);
+
+}  // namespace hearth::backend::cpu
