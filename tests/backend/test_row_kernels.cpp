@@ -412,6 +412,49 @@ private slots:
                                     .arg(ref, 0, 'g', 10).arg(std::fabs(got - ref)).arg(tol)));
         }
     }
+
+    // The split 8+8-bit path: x₂ quantizes the remainder x − x̂₁ (dequantize_activations must return exactly
+    // x̂₁), and dot_quantized_split, where a type has one, equals the two single dots; the pair is then far
+    // closer to the F32 dot than one 8-bit part (bound: Σ|w|·d₂/2 with d₂ the remainder's scale).
+    void splitActivationsAreNearlyExact_data() { add_type_table_rows(true); }
+    void splitActivationsAreNearlyExact() {
+        QFETCH(int, type);
+        QFETCH(bool, scalar);
+        const Golden g = load_golden(TensorType(type));
+        const RowKernels* k = kernels_for(g.type, scalar);
+        const int n = g.n_per_row;
+        const std::vector<float> x = random_x(n, 4242u + unsigned(type));
+        const std::size_t act_bytes = hearth::cpu::activation_row_bytes(k->activation_type, n);
+        std::vector<std::uint8_t> x1(act_bytes), x2(act_bytes);
+        k->quantize_activations(x.data(), x1.data(), n);
+        std::vector<float> remainder(std::size_t(n), 0.0f);
+        hearth::cpu::dequantize_activations(k->activation_type, x1.data(), remainder.data(), n);
+        const Dequantized first = read_activations(k->activation_type, x1, n);
+        for (int i = 0; i < n; ++i) {
+            QCOMPARE(remainder[std::size_t(i)], float(first.x_hat[std::size_t(i)]));  // d·q rounded once to f32
+            remainder[std::size_t(i)] = x[std::size_t(i)] - remainder[std::size_t(i)];
+        }
+        k->quantize_activations(remainder.data(), x2.data(), n);
+        const Dequantized second = read_activations(k->activation_type, x2, n);
+        for (int r = 0; r < g.n_rows; ++r) {
+            const std::uint8_t* row = g.raw.data() + std::size_t(r) * std::size_t(g.row_bytes);
+            const float* w = g.values.data() + std::size_t(r) * std::size_t(g.n_per_row);
+            double ref = 0.0, mag = 0.0, bound = 0.0;
+            for (int i = 0; i < n; ++i) {
+                ref += double(w[i]) * x[std::size_t(i)];
+                mag += std::fabs(double(w[i]) * x[std::size_t(i)]);
+                bound += std::fabs(double(w[i])) * second.d[std::size_t(i)] / 2;
+            }
+            const double two_dots = double(k->dot_quantized(row, x1.data(), n)) + k->dot_quantized(row, x2.data(), n);
+            QVERIFY2(std::fabs(two_dots - ref) <= bound + 2e-5 * mag,
+                     qPrintable(QStringLiteral("row %1: split %2, Σw·x %3").arg(r).arg(two_dots, 0, 'g', 10).arg(ref, 0, 'g', 10)));
+            if (k->dot_quantized_split) {
+                const double fused = k->dot_quantized_split(row, x1.data(), x2.data(), n);
+                QVERIFY2(std::fabs(fused - two_dots) <= 1e-5 * mag,
+                         qPrintable(QStringLiteral("row %1: fused %2, two dots %3").arg(r).arg(fused, 0, 'g', 10).arg(two_dots, 0, 'g', 10)));
+            }
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TestRowKernels)

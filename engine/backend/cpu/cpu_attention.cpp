@@ -12,11 +12,6 @@
 namespace hearth::backend::cpu {
 namespace {
 
-std::int64_t slot_of(const BatchLayout& batch, std::int32_t seq, std::int32_t position, std::int32_t block_size) {
-    const std::int32_t* table = batch.block_table + static_cast<std::int64_t>(seq) * batch.max_blocks_per_seq;
-    return static_cast<std::int64_t>(table[position / block_size]) * block_size + position % block_size;
-}
-
 // The first key position a query at `q` may see.
 std::int32_t first_visible(const AttentionParams& params, std::int32_t q) {
     switch (params.mask) {
@@ -42,7 +37,19 @@ void CpuBackend::attention(const Tensor& q, const KvLayer& cache, const BatchLay
                            const AttentionParams& params, const Tensor& out) {
     const std::int32_t head_dim = params.head_dim;
     const std::int32_t group = params.n_heads / params.n_kv_heads;
+    const std::int32_t block_size = cache.block_size;
+    const std::int64_t stride = cache.keys.cols;  // floats from one slot's row to the next
     const std::int64_t n_items = static_cast<std::int64_t>(batch.n_tokens) * params.n_heads;
+    // Visits the visible positions [first, last] block by block: runs of slots that are contiguous in memory.
+    auto for_each_run = [&](std::int32_t seq, std::int32_t first, std::int32_t last, auto&& visit) {
+        const std::int32_t* table = batch.block_table + static_cast<std::int64_t>(seq) * batch.max_blocks_per_seq;
+        for (std::int32_t p = first; p <= last;) {
+            const std::int32_t offset = p % block_size;
+            const std::int32_t run = std::min(block_size - offset, last - p + 1);
+            visit(p - first, static_cast<std::int64_t>(table[p / block_size]) * block_size + offset, run);
+            p += run;
+        }
+    };
     // One (token, head) per task: decode has only n_heads items, and they must spread over every thread.
     m_pool.run(n_items, 1, [&](std::int64_t begin, std::int64_t end) {
         std::vector<float>& scores = m_attention_scratch[static_cast<std::size_t>(ThreadPool::current_thread_index())];
@@ -50,7 +57,7 @@ void CpuBackend::attention(const Tensor& q, const KvLayer& cache, const BatchLay
         for (std::int64_t item = begin; item < end; ++item) {
             const std::int32_t t = static_cast<std::int32_t>(item / params.n_heads);
             const std::int32_t h = static_cast<std::int32_t>(item % params.n_heads);
-            const std::int32_t kv_head = h / group;
+            const std::int64_t kv_offset = static_cast<std::int64_t>(h / group) * head_dim;
             const std::int32_t seq = batch.seq_of_token[t];
             const std::int32_t position = batch.positions[t];
             const std::int32_t first = first_visible(params, position);
@@ -58,27 +65,25 @@ void CpuBackend::attention(const Tensor& q, const KvLayer& cache, const BatchLay
             const float* query = q.row_f32(t) + static_cast<std::int64_t>(h) * head_dim;
             scores.resize(static_cast<std::size_t>(count));
 
+            for_each_run(seq, first, position, [&](std::int32_t i, std::int64_t slot, std::int32_t run) {
+                dot_rows_f32(query, cache.keys.row_f32(slot) + kv_offset, stride, run, head_dim, params.scale,
+                             scores.data() + i);
+            });
             float max_score = -std::numeric_limits<float>::infinity();
-            for (std::int32_t i = 0; i < count; ++i) {
-                const float* key = cache.keys.row_f32(slot_of(batch, seq, first + i, cache.block_size)) +
-                                   static_cast<std::int64_t>(kv_head) * head_dim;
-                float score = dot_f32(query, key, head_dim) * params.scale;
+            for (float& score : scores) {
                 if (params.logit_softcap > 0.0f) score = params.logit_softcap * std::tanh(score / params.logit_softcap);
-                scores[static_cast<std::size_t>(i)] = score;
                 max_score = std::max(max_score, score);
             }
             double sum = 0.0;
-            for (std::int32_t i = 0; i < count; ++i) {
-                const float e = std::exp(scores[static_cast<std::size_t>(i)] - max_score);
-                scores[static_cast<std::size_t>(i)] = e;
-                sum += e;
+            for (float& score : scores) {
+                score = std::exp(score - max_score);
+                sum += score;
             }
             std::fill(accumulator.begin(), accumulator.end(), 0.0f);
-            for (std::int32_t i = 0; i < count; ++i) {
-                const float* value = cache.values.row_f32(slot_of(batch, seq, first + i, cache.block_size)) +
-                                     static_cast<std::int64_t>(kv_head) * head_dim;
-                axpy_f32(scores[static_cast<std::size_t>(i)], value, accumulator.data(), head_dim);
-            }
+            for_each_run(seq, first, position, [&](std::int32_t i, std::int64_t slot, std::int32_t run) {
+                accumulate_rows_f32(cache.values.row_f32(slot) + kv_offset, stride, scores.data() + i, run, head_dim,
+                                    accumulator.data());
+            });
             float* o = out.row_f32(t) + static_cast<std::int64_t>(h) * head_dim;
             const float inv_sum = static_cast<float>(1.0 / sum);
             for (std::int32_t d = 0; d < head_dim; ++d) o[d] = accumulator[static_cast<std::size_t>(d)] * inv_sum;

@@ -54,7 +54,12 @@ void ThreadPool::run(std::int64_t n_items, std::int64_t grain,
     m_generation.fetch_add(1, std::memory_order_release);
     m_generation.notify_all();
     work_on_current_job();
-    while (m_busy_workers.load(std::memory_order_acquire) != 0) HEARTH_CPU_RELAX();
+    // Spin briefly, then yield: when the machine is busy (a compile, a browser) a worker may be waiting for
+    // a core, and spinning here would keep it off this one for a whole time slice.
+    for (int spin = 0; m_busy_workers.load(std::memory_order_acquire) != 0; ++spin) {
+        if (spin < k_spin_iterations / 4) HEARTH_CPU_RELAX();
+        else std::this_thread::yield();
+    }
     m_job = nullptr;
 }
 

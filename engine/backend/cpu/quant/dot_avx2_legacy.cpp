@@ -24,6 +24,18 @@ HEARTH_AVX2_INLINE float run_blocks(Kernel& kernel, std::int64_t nb) {
     return hsum(_mm256_add_ps(acc0, acc1)) + kernel.extra();
 }
 
+// The split 8+8-bit path: the same weight row against two activation parts (x ≈ d₁q₁ + d₂q₂) in one
+// pass. Both kernels read the same weight block, so after inlining the compiler unpacks it once.
+template <typename Kernel>
+HEARTH_AVX2_INLINE float run_blocks_split(Kernel& first, Kernel& second, std::int64_t nb) {
+    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
+    for (std::int64_t i = 0; i < nb; ++i) {
+        acc0 = first.fma(i, acc0);
+        acc1 = second.fma(i, acc1);
+    }
+    return hsum(_mm256_add_ps(acc0, acc1)) + first.extra() + second.extra();
+}
+
 // dw·dx for the symmetric blocks (f16 weight scale, f32 activation scale).
 HEARTH_AVX2_INLINE __m256 scale_q8_0(const std::uint8_t* wd, const act_q8_0& a) {
     return _mm256_set1_ps(f16_hw(wd) * load_f32(a.d));
@@ -111,5 +123,20 @@ HEARTH_AVX2 float dot_q5_1_q8_1(const void* row, const void* xq, std::int64_t n)
     Affine<block_q5_1, true> k{static_cast<const block_q5_1*>(row), static_cast<const act_q8_1*>(xq)};
     return run_blocks(k, n / qk_legacy);
 }
+
+#define HEARTH_SPLIT_DOT(name, Kernel, block, act)                                                              \
+    HEARTH_AVX2 float name(const void* row, const void* x1, const void* x2, std::int64_t n) {                \
+        Kernel first{static_cast<const block*>(row), static_cast<const act*>(x1)};                          \
+        Kernel second{static_cast<const block*>(row), static_cast<const act*>(x2)};                         \
+        return run_blocks_split(first, second, n / qk_legacy);                                              \
+    }
+HEARTH_SPLIT_DOT(dot_q4_0_q8_0_split, Q4_0, block_q4_0, act_q8_0)
+HEARTH_SPLIT_DOT(dot_q5_0_q8_0_split, Q5_0, block_q5_0, act_q8_0)
+HEARTH_SPLIT_DOT(dot_q8_0_q8_0_split, Q8_0, block_q8_0, act_q8_0)
+using Q4_1 = Affine<block_q4_1, false>;
+using Q5_1 = Affine<block_q5_1, true>;
+HEARTH_SPLIT_DOT(dot_q4_1_q8_1_split, Q4_1, block_q4_1, act_q8_1)
+HEARTH_SPLIT_DOT(dot_q5_1_q8_1_split, Q5_1, block_q5_1, act_q8_1)
+#undef HEARTH_SPLIT_DOT
 
 }  // namespace hearth::cpu::quant::avx2

@@ -40,6 +40,12 @@ HEARTH_DECLARE_ACTIVATION_KERNELS
 namespace avx2 {
 HEARTH_ROW_KERNELS(HEARTH_DECLARE_WEIGHT_KERNELS)
 HEARTH_DECLARE_ACTIVATION_KERNELS
+// One pass over a weight row against both activation parts of the split path (DotQuantizedSplitFn).
+float dot_q4_0_q8_0_split(const void* row, const void* x1, const void* x2, std::int64_t n);
+float dot_q4_1_q8_1_split(const void* row, const void* x1, const void* x2, std::int64_t n);
+float dot_q5_0_q8_0_split(const void* row, const void* x1, const void* x2, std::int64_t n);
+float dot_q5_1_q8_1_split(const void* row, const void* x1, const void* x2, std::int64_t n);
+float dot_q8_0_q8_0_split(const void* row, const void* x1, const void* x2, std::int64_t n);
 }  // namespace avx2
 
 #undef HEARTH_ROW_KERNELS

@@ -22,11 +22,11 @@ using Table = std::array<RowKernels, k_type_count>;
         using namespace quant::ns;                                                                         \
         Table t{};                                                                                         \
         auto plain = [&t](TensorType type, DequantizeRowFn dq, DotF32Fn dot) {                             \
-            t[static_cast<std::size_t>(type)] = {type, dq, dot, TensorType::F32, nullptr, nullptr};        \
+            t[static_cast<std::size_t>(type)] = {type, dq, dot, TensorType::F32, nullptr, nullptr, nullptr};        \
         };                                                                                                 \
         auto fast = [&t](TensorType type, DequantizeRowFn dq, DotF32Fn dot, TensorType act,                \
                          QuantizeActivationsFn qa, DotQuantizedFn dq8) {                                   \
-            t[static_cast<std::size_t>(type)] = {type, dq, dot, act, qa, dq8};                             \
+            t[static_cast<std::size_t>(type)] = {type, dq, dot, act, qa, dq8, nullptr};                             \
         };                                                                                                 \
         plain(TensorType::F32, dequantize_f32, dot_f32_f32);                                               \
         plain(TensorType::F16, dequantize_f16, dot_f32_f16);                                               \
@@ -51,7 +51,16 @@ const Table& scalar_table() {
 
 #if HEARTH_ROW_KERNELS_AVX2
 const Table& avx2_table() {
-    static const Table table = HEARTH_ROW_TABLE(avx2);
+    static const Table table = [] {
+        Table t = HEARTH_ROW_TABLE(avx2);
+        auto split = [&t](TensorType type, DotQuantizedSplitFn fn) { t[static_cast<std::size_t>(type)].dot_quantized_split = fn; };
+        split(TensorType::Q4_0, quant::avx2::dot_q4_0_q8_0_split);
+        split(TensorType::Q4_1, quant::avx2::dot_q4_1_q8_1_split);
+        split(TensorType::Q5_0, quant::avx2::dot_q5_0_q8_0_split);
+        split(TensorType::Q5_1, quant::avx2::dot_q5_1_q8_1_split);
+        split(TensorType::Q8_0, quant::avx2::dot_q8_0_q8_0_split);
+        return t;
+    }();
     return table;
 }
 

@@ -38,6 +38,9 @@ using QuantizeActivationsFn = void (*)(const float* x, void* out, std::int64_t n
 // Σ w[i]·x[i] with x already quantized by the matching QuantizeActivationsFn.
 using DotQuantizedFn = float (*)(const void* row, const void* x_quantized, std::int64_t n);
 
+// dot_quantized(row, x1) + dot_quantized(row, x2) in one pass over the row (the split 8+8-bit path).
+using DotQuantizedSplitFn = float (*)(const void* row, const void* x1, const void* x2, std::int64_t n);
+
 struct RowKernels {
     TensorType weight_type = TensorType::F32;
     DequantizeRowFn dequantize = nullptr;  // always set for a supported type
@@ -46,6 +49,7 @@ struct RowKernels {
     TensorType activation_type = TensorType::F32;  // Q8_0, Q8_1 or Q8_K
     QuantizeActivationsFn quantize_activations = nullptr;
     DotQuantizedFn dot_quantized = nullptr;
+    DotQuantizedSplitFn dot_quantized_split = nullptr;  // optional: else dot_quantized runs twice
 };
 
 // The kernels for rows of `type`, or nullptr when the CPU backend cannot multiply by that type.
