@@ -52,7 +52,7 @@ int run_bench(std::span<const std::string_view> args) {
         }
     }
     if (options.model.empty()) {
-        std::cerr << k_usage;
+        std::cerr << "hearth-cli bench: --model is required\n" << k_usage;
         return 2;
     }
     options.load.context_length = prompt_tokens + gen_tokens;

@@ -58,7 +58,11 @@ int run_chat(std::span<const std::string_view> args) {
         }
     }
     if (options.model.empty()) {
-        std::cerr << k_usage << k_run_options_usage;
+        std::cerr << "hearth-cli chat: --model is required\n" << k_usage << k_run_options_usage;
+        return 2;
+    }
+    if (auto problem = validate_sampling_options(options)) {
+        std::cerr << "hearth-cli chat: " << *problem << "\n";
         return 2;
     }
     auto model = load_model_or_report(options, "chat");

@@ -51,7 +51,12 @@ int run_generate(std::span<const std::string_view> args) {
         }
     }
     if (options.model.empty() || !prompt) {
-        std::cerr << k_usage << k_run_options_usage;
+        std::cerr << "hearth-cli generate: " << (options.model.empty() ? "--model" : "--prompt") << " is required\n"
+                  << k_usage << k_run_options_usage;
+        return 2;
+    }
+    if (auto problem = validate_sampling_options(options)) {
+        std::cerr << "hearth-cli generate: " << *problem << "\n";
         return 2;
     }
     auto model = load_model_or_report(options, "generate");

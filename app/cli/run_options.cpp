@@ -91,6 +91,20 @@ bool parse_run_option(std::span<const std::string_view> args, std::size_t& i, Ru
     return true;
 }
 
+std::optional<std::string> validate_sampling_options(const RunOptions& options) {
+    auto problem = options.sampling.validate();
+    if (!problem) return problem;
+    static constexpr std::pair<std::string_view, std::string_view> k_options[] = {
+        {"temperature", "--temperature"}, {"top_k", "--top-k"}, {"top_p", "--top-p"}, {"min_p", "--min-p"},
+        {"repetition_penalty", "--repeat-penalty"}, {"frequency_penalty", "--frequency-penalty"},
+        {"presence_penalty", "--presence-penalty"}, {"stop", "--stop"}};
+    for (const auto& [field, option] : k_options) {
+        if (problem->starts_with(field) && (problem->size() == field.size() || (*problem)[field.size()] == ' '))
+            return std::string(option) + problem->substr(field.size());
+    }
+    return problem;
+}
+
 std::unique_ptr<LanguageModel> load_model_or_report(const RunOptions& options, std::string_view command) {
     ModelLoadOptions load = options.load;
     const bool show_progress = isatty(STDERR_FILENO) != 0;

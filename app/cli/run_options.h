@@ -31,6 +31,10 @@ extern const char* const k_run_options_usage;
 std::optional<long long> parse_integer(std::string_view text);
 std::optional<double> parse_number(std::string_view text);
 
+// SamplingParams::validate() for the command line: nothing, or the problem worded with the option's name
+// ("--top-p must be …" instead of "top_p must be …").
+std::optional<std::string> validate_sampling_options(const RunOptions& options);
+
 // Loads the model, with a progress line on stderr when it is a terminal. Errors are printed; nullptr then.
 std::unique_ptr<LanguageModel> load_model_or_report(const RunOptions& options, std::string_view command);
 

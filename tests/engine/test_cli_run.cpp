@@ -131,12 +131,6 @@ private slots:
     void usageErrors() {
         QFETCH(QStringList, args);
         QFETCH(QString, option);
-        // NOTE: known CLI bugs, kept visible; each XPASS once fixed, and the line goes.
-        QEXPECT_FAIL("logits --top-k 0", "logits' --top-k is consumed by the sampling option of the same name "
-                     "(parse_run_option runs first in app/cli/logits_command.cpp)", Abort);
-        QEXPECT_FAIL("--temperature -1", "out-of-range sampling values are only caught by generate() after the "
-                     "model loads (exit 1, 'temperature must be…'); the commands never call SamplingParams::validate()",
-                     Abort);
         const auto r = run_cli(args);
         QVERIFY2(r.exit_code == 2, qPrintable(describe(r)));
         QVERIFY2(r.err.contains(option), qPrintable(describe(r)));
@@ -232,6 +226,14 @@ private slots:
         QVERIFY(r.out.isEmpty());
     }
 
+    void missingModelIsNamed() {
+        const QString missing = m_dir.filePath("no-such-model.gguf");
+        const auto r = run_cli({"generate", "--model", missing, "--prompt", "hi"});
+        QVERIFY2(r.exit_code == 1, qPrintable(describe(r)));
+        QVERIFY2(r.err.contains(missing), qPrintable(r.err));
+        QVERIFY(r.out.isEmpty());
+    }
+
     // The first 32 tokens of the SmolLM2 golden (tests/make_logits_golden.py): with F32 activations the
     // top-1 id matches transformers at every position and its logit within 0.01.
     void logitsMatchTheGolden() {
@@ -241,7 +243,6 @@ private slots:
         const auto r = run_cli({"logits", "--model", smollm2(), "--tokens", tokens, "--top-k", "5", "--matmul", "exact", "--json"});
         QVERIFY2(r.exit_code == 0, qPrintable(describe(r)));
         const QJsonObject o = json_object(r);
-        QEXPECT_FAIL("", "logits' --top-k is consumed by the sampling option of the same name", Continue);
         QCOMPARE(o["top_k"].toInt(), 5);
         const int k = o["top_k"].toInt();
         QVERIFY(k >= 5);
@@ -279,7 +280,6 @@ private slots:
         const auto r = run_cli({"logits", "--model", fixture("hf/llama-f32"), "--tokens", tokens, "--top-k", "3", "--json"});
         QVERIFY2(r.exit_code == 0, qPrintable(describe(r)));
         const QJsonObject o = json_object(r);
-        QEXPECT_FAIL("", "logits' --top-k is consumed by the sampling option of the same name", Continue);
         QCOMPARE(o["top_k"].toInt(), 3);
         const int k = o["top_k"].toInt();
         const auto positions = o["positions"].toArray();
