@@ -33,24 +33,56 @@ HEARTH_VECTOR_CLONES float dot_f32(const float* a, const float* b, std::int32_t 
 
 HEARTH_VECTOR_CLONES void dot_rows_f32(const float* q, const float* rows, std::int64_t stride, std::int32_t count,
                                        std::int32_t n, float scale, float* scores) {
-    for (std::int32_t j = 0; j < count; ++j) scores[j] = dot_f32(q, rows + j * stride, n) * scale;
+    std::int32_t j = 0;
+    if (n % 16 == 0) {
+        // Four keys at a time: each slice of q is loaded once for four rows, and the four sums stay apart
+        // until the end, so no horizontal add sits inside the loop.
+        for (; j + 4 <= count; j += 4) {
+            const float* r0 = rows + j * stride;
+            const float* r1 = r0 + stride;
+            const float* r2 = r1 + stride;
+            const float* r3 = r2 + stride;
+            v8 a0 = {}, a1 = {}, a2 = {}, a3 = {};
+            for (std::int32_t i = 0; i < n; i += 8) {
+                const v8 qv = load8(q + i);
+                a0 += qv * load8(r0 + i);
+                a1 += qv * load8(r1 + i);
+                a2 += qv * load8(r2 + i);
+                a3 += qv * load8(r3 + i);
+            }
+            const v8* acc[4] = {&a0, &a1, &a2, &a3};
+            for (int k = 0; k < 4; ++k) {
+                const v8& a = *acc[k];
+                scores[j + k] = (((a[0] + a[4]) + (a[1] + a[5])) + ((a[2] + a[6]) + (a[3] + a[7]))) * scale;
+            }
+        }
+    }
+    for (; j < count; ++j) scores[j] = dot_f32(q, rows + j * stride, n) * scale;
 }
+
+namespace {
+// acc[0..8·lanes) += Σ_j weights[j] · rows[j·stride + …], with `lanes` known at compile time so the eight
+// accumulators live in registers.
+template <int lanes>
+inline void accumulate_chunk(const float* rows, std::int64_t stride, const float* weights, std::int32_t count,
+                             float* acc) {
+    v8 a[lanes];
+    for (int k = 0; k < lanes; ++k) a[k] = load8(acc + 8 * k);
+    for (std::int32_t j = 0; j < count; ++j) {
+        const float w = weights[j];
+        const v8 wv = {w, w, w, w, w, w, w, w};
+        const float* row = rows + j * stride;
+        for (int k = 0; k < lanes; ++k) a[k] += wv * load8(row + 8 * k);
+    }
+    for (int k = 0; k < lanes; ++k) std::memcpy(acc + 8 * k, &a[k], sizeof(v8));
+}
+}  // namespace
 
 HEARTH_VECTOR_CLONES void accumulate_rows_f32(const float* rows, std::int64_t stride, const float* weights,
                                               std::int32_t count, std::int32_t n, float* acc) {
-    // 64 columns at a time stay in eight vector registers while every row streams past.
-    for (std::int32_t c = 0; c < n; c += 64) {
-        const std::int32_t lanes = (n - c >= 64 ? 64 : n - c) / 8;
-        v8 a[8];
-        for (std::int32_t k = 0; k < lanes; ++k) a[k] = load8(acc + c + 8 * k);
-        for (std::int32_t j = 0; j < count; ++j) {
-            const float w = weights[j];
-            const v8 wv = {w, w, w, w, w, w, w, w};
-            const float* row = rows + j * stride + c;
-            for (std::int32_t k = 0; k < lanes; ++k) a[k] += wv * load8(row + 8 * k);
-        }
-        for (std::int32_t k = 0; k < lanes; ++k) std::memcpy(acc + c + 8 * k, &a[k], sizeof(v8));
-    }
+    std::int32_t c = 0;
+    for (; c + 64 <= n; c += 64) accumulate_chunk<8>(rows + c, stride, weights, count, acc + c);
+    for (; c + 8 <= n; c += 8) accumulate_chunk<1>(rows + c, stride, weights, count, acc + c);
 }
 
 HEARTH_VECTOR_CLONES void axpy_f32(float alpha, const float* x, float* y, std::int32_t n) {
