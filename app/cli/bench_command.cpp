@@ -30,7 +30,7 @@ int run_bench(std::span<const std::string_view> args) {
     bool json = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
         std::string error;
-        if (parse_run_option(args, i, options, error)) {
+        if (parse_run_option(args, i, options, error, RunOptionSet::model)) {
             if (!error.empty()) {
                 std::cerr << "hearth-cli bench: " << error << "\n";
                 return 2;

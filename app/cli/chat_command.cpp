@@ -36,7 +36,7 @@ int run_chat(std::span<const std::string_view> args) {
     long long max_tokens = 1024;
     for (std::size_t i = 0; i < args.size(); ++i) {
         std::string error;
-        if (parse_run_option(args, i, options, error)) {
+        if (parse_run_option(args, i, options, error, RunOptionSet::model_and_sampling)) {
             if (!error.empty()) {
                 std::cerr << "hearth-cli chat: " << error << "\n";
                 return 2;
@@ -53,12 +53,12 @@ int run_chat(std::span<const std::string_view> args) {
             }
             max_tokens = *v;
         } else {
-            std::cerr << "hearth-cli chat: unexpected argument '" << arg << "'\n" << k_usage << k_run_options_usage;
+            std::cerr << "hearth-cli chat: unexpected argument '" << arg << "'\n" << k_usage << k_model_options_usage << k_sampling_options_usage;
             return 2;
         }
     }
     if (options.model.empty()) {
-        std::cerr << "hearth-cli chat: --model is required\n" << k_usage << k_run_options_usage;
+        std::cerr << "hearth-cli chat: --model is required\n" << k_usage << k_model_options_usage << k_sampling_options_usage;
         return 2;
     }
     if (auto problem = validate_sampling_options(options)) {

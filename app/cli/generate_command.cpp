@@ -27,7 +27,7 @@ int run_generate(std::span<const std::string_view> args) {
     bool raw = false, json = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
         std::string error;
-        if (parse_run_option(args, i, options, error)) {
+        if (parse_run_option(args, i, options, error, RunOptionSet::model_and_sampling)) {
             if (!error.empty()) {
                 std::cerr << "hearth-cli generate: " << error << "\n";
                 return 2;
@@ -46,13 +46,13 @@ int run_generate(std::span<const std::string_view> args) {
         } else if (arg == "--raw") raw = true;
         else if (arg == "--json") json = true;
         else {
-            std::cerr << "hearth-cli generate: unexpected argument '" << arg << "'\n" << k_usage << k_run_options_usage;
+            std::cerr << "hearth-cli generate: unexpected argument '" << arg << "'\n" << k_usage << k_model_options_usage << k_sampling_options_usage;
             return 2;
         }
     }
     if (options.model.empty() || !prompt) {
         std::cerr << "hearth-cli generate: " << (options.model.empty() ? "--model" : "--prompt") << " is required\n"
-                  << k_usage << k_run_options_usage;
+                  << k_usage << k_model_options_usage << k_sampling_options_usage;
         return 2;
     }
     if (auto problem = validate_sampling_options(options)) {

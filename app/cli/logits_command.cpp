@@ -27,18 +27,8 @@ int run_logits(std::span<const std::string_view> args) {
     long long top_k = 10;
     bool json = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
-        // logits' --top-k (how many ids to print) shadows the sampling option of the same name.
-        if (args[i] == "--top-k") {
-            const auto v = i + 1 < args.size() ? parse_integer(args[++i]) : std::nullopt;
-            if (!v || *v < 1) {
-                std::cerr << "hearth-cli logits: --top-k expects a whole number ≥ 1\n";
-                return 2;
-            }
-            top_k = *v;
-            continue;
-        }
         std::string error;
-        if (parse_run_option(args, i, options, error)) {
+        if (parse_run_option(args, i, options, error, RunOptionSet::model)) {
             if (!error.empty()) {
                 std::cerr << "hearth-cli logits: " << error << "\n";
                 return 2;
@@ -47,6 +37,14 @@ int run_logits(std::span<const std::string_view> args) {
         }
         const auto arg = args[i];
         if (arg == "--tokens" && i + 1 < args.size()) tokens_file = std::string(args[++i]);
+        else if (arg == "--top-k") {
+            const auto v = i + 1 < args.size() ? parse_integer(args[++i]) : std::nullopt;
+            if (!v || *v < 1) {
+                std::cerr << "hearth-cli logits: --top-k expects a whole number ≥ 1\n";
+                return 2;
+            }
+            top_k = *v;
+        }
         else if (arg == "--json") json = true;
         else {
             std::cerr << "hearth-cli logits: unexpected argument '" << arg << "'\n" << k_usage;

@@ -9,12 +9,14 @@
 
 namespace hearth::cli {
 
-const char* const k_run_options_usage =
+const char* const k_model_options_usage =
     "  --model PATH          a .gguf file or a Hugging Face folder (required)\n"
     "  --threads N           CPU threads (default: every core)\n"
     "  --matmul MODE         split8 (default: 8+8-bit activations), int8 (fastest) or exact (F32, slowest)\n"
     "  --exact               the same as --matmul exact\n"
-    "  --context N           tokens of context to reserve (default: the model's, at most 4096)\n"
+    "  --context N           tokens of context to reserve (default: the model's, at most 4096)\n";
+
+const char* const k_sampling_options_usage =
     "  --temperature T       0 = greedy (default: the model's generation_config, else 0.8)\n"
     "  --top-k K  --top-p P  --min-p P\n"
     "  --repeat-penalty R  --frequency-penalty F  --presence-penalty P\n"
@@ -36,20 +38,26 @@ std::optional<double> parse_number(std::string_view text) {
     return value;
 }
 
-bool parse_run_option(std::span<const std::string_view> args, std::size_t& i, RunOptions& o, std::string& error) {
+bool parse_run_option(std::span<const std::string_view> args, std::size_t& i, RunOptions& o, std::string& error,
+                      RunOptionSet set) {
     const std::string_view arg = args[i];
+    const bool sampling = set == RunOptionSet::model_and_sampling;
     if (arg == "--exact") {
         o.load.matmul = MatmulPrecision::exact;
         return true;
     }
-    if (arg == "--ignore-eos") {
+    if (arg == "--ignore-eos" && sampling) {
         o.sampling.ignore_eos = true;
         return true;
     }
-    static constexpr std::string_view k_valued[] = {"--model", "--matmul", "--threads", "--context", "--temperature", "--top-k",
-                                                    "--top-p", "--min-p", "--repeat-penalty", "--frequency-penalty",
-                                                    "--presence-penalty", "--seed", "--stop"};
-    if (std::find(std::begin(k_valued), std::end(k_valued), arg) == std::end(k_valued)) return false;
+    static constexpr std::string_view k_model_valued[] = {"--model", "--matmul", "--threads", "--context"};
+    static constexpr std::string_view k_sampling_valued[] = {"--temperature", "--top-k", "--top-p", "--min-p",
+                                                             "--repeat-penalty", "--frequency-penalty",
+                                                             "--presence-penalty", "--seed", "--stop"};
+    const bool known = std::find(std::begin(k_model_valued), std::end(k_model_valued), arg) != std::end(k_model_valued) ||
+                       (sampling && std::find(std::begin(k_sampling_valued), std::end(k_sampling_valued), arg) !=
+                                        std::end(k_sampling_valued));
+    if (!known) return false;
     if (i + 1 >= args.size()) {
         error = std::string(arg) + " needs a value";
         return true;

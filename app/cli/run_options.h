@@ -19,13 +19,17 @@ struct RunOptions {
     bool temperature_given = false;
 };
 
-// Consumes args[i] (and its value) when it is a run option; returns true then. Sets `error` when the
-// option is known but its value is not valid.
-bool parse_run_option(std::span<const std::string_view> args, std::size_t& i, RunOptions& options,
-                      std::string& error);
+// Which run options a command takes: every command loads a model; only generate and chat sample.
+enum class RunOptionSet { model, model_and_sampling };
 
-// Text for the usage message of every command that takes run options.
-extern const char* const k_run_options_usage;
+// Consumes args[i] (and its value) when it is a run option of `set`; returns true then. Sets `error` when
+// the option is known but its value is not valid.
+bool parse_run_option(std::span<const std::string_view> args, std::size_t& i, RunOptions& options,
+                      std::string& error, RunOptionSet set);
+
+// Usage text for the model options, and for the sampling options of generate and chat.
+extern const char* const k_model_options_usage;
+extern const char* const k_sampling_options_usage;
 
 // Reads an integer / a number from an option value; nullopt when it is not one.
 std::optional<long long> parse_integer(std::string_view text);

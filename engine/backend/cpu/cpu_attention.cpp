@@ -52,8 +52,9 @@ void CpuBackend::attention(const Tensor& q, const KvLayer& cache, const BatchLay
     };
     // One (token, head) per task: decode has only n_heads items, and they must spread over every thread.
     m_pool.run(n_items, 1, [&](std::int64_t begin, std::int64_t end) {
-        std::vector<float>& scores = m_attention_scratch[static_cast<std::size_t>(ThreadPool::current_thread_index())];
-        std::vector<float> accumulator(static_cast<std::size_t>(head_dim));
+        // Per-thread scratch, kept between calls: decode runs this task hundreds of times per token.
+        thread_local std::vector<float> scores, accumulator;
+        accumulator.resize(static_cast<std::size_t>(head_dim));
         for (std::int64_t item = begin; item < end; ++item) {
             const std::int32_t t = static_cast<std::int32_t>(item / params.n_heads);
             const std::int32_t h = static_cast<std::int32_t>(item % params.n_heads);

@@ -44,8 +44,7 @@ int default_thread_count() {
 
 CpuBackend::CpuBackend(const CpuBackendOptions& options)
     : m_pool(options.threads > 0 ? options.threads : default_thread_count()),
-      m_matmul_path(options.matmul_path),
-      m_attention_scratch(static_cast<std::size_t>(m_pool.size())) {}
+      m_matmul_path(options.matmul_path) {}
 
 bool CpuBackend::supports_weight_type(TensorType type) const { return row_kernels(type) != nullptr; }
 

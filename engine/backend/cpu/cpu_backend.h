@@ -69,7 +69,6 @@ private:
     MatmulPath m_matmul_path;
     std::vector<std::byte> m_quantized_activations;     // matmul scratch, grown as needed
     std::vector<float> m_activation_remainder;          // split8: x − d₁q₁
-    std::vector<std::vector<float>> m_attention_scratch;  // per thread: one query's scores
 };
 
 int default_thread_count();

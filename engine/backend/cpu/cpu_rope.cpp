@@ -12,7 +12,9 @@ void CpuBackend::rope(const Tensor& x, std::int32_t n_heads, const RopeParams& p
     const std::int32_t half = params.rotary_dim / 2;
     const float* inv_freq = params.inv_freq.f32();
     m_pool.run(x.rows, 4, [&](std::int64_t begin, std::int64_t end) {
-        std::vector<float> cos_table(static_cast<std::size_t>(half)), sin_table(static_cast<std::size_t>(half));
+        thread_local std::vector<float> cos_table, sin_table;  // per thread, kept between calls
+        cos_table.resize(static_cast<std::size_t>(half));
+        sin_table.resize(static_cast<std::size_t>(half));
         for (std::int64_t t = begin; t < end; ++t) {
             const float position = static_cast<float>(batch.positions[t]);
             for (std::int32_t j = 0; j < half; ++j) {

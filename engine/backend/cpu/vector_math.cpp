@@ -1,5 +1,7 @@
 #include "backend/cpu/vector_math.h"
 
+#include "backend/cpu/quant/row_kernels.h"
+
 #include <cstring>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -17,19 +19,6 @@ inline v8 load8(const float* p) {
     return v;
 }
 }  // namespace
-
-HEARTH_VECTOR_CLONES float dot_f32(const float* a, const float* b, std::int32_t n) {
-    v8 acc0 = {}, acc1 = {};
-    std::int32_t i = 0;
-    for (; i + 16 <= n; i += 16) {
-        acc0 += load8(a + i) * load8(b + i);
-        acc1 += load8(a + i + 8) * load8(b + i + 8);
-    }
-    const v8 acc = acc0 + acc1;
-    float sum = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
-    for (; i < n; ++i) sum += a[i] * b[i];
-    return sum;
-}
 
 HEARTH_VECTOR_CLONES void dot_rows_f32(const float* q, const float* rows, std::int64_t stride, std::int32_t count,
                                        std::int32_t n, float scale, float* scores) {
@@ -57,7 +46,8 @@ HEARTH_VECTOR_CLONES void dot_rows_f32(const float* q, const float* rows, std::i
             }
         }
     }
-    for (; j < count; ++j) scores[j] = dot_f32(q, rows + j * stride, n) * scale;
+    static const hearth::cpu::DotF32Fn dot = hearth::cpu::row_kernels(TensorType::F32)->dot_f32;
+    for (; j < count; ++j) scores[j] = dot(rows + j * stride, q, n) * scale;
 }
 
 namespace {
@@ -83,16 +73,6 @@ HEARTH_VECTOR_CLONES void accumulate_rows_f32(const float* rows, std::int64_t st
     std::int32_t c = 0;
     for (; c + 64 <= n; c += 64) accumulate_chunk<8>(rows + c, stride, weights, count, acc + c);
     for (; c + 8 <= n; c += 8) accumulate_chunk<1>(rows + c, stride, weights, count, acc + c);
-}
-
-HEARTH_VECTOR_CLONES void axpy_f32(float alpha, const float* x, float* y, std::int32_t n) {
-    std::int32_t i = 0;
-    const v8 a = {alpha, alpha, alpha, alpha, alpha, alpha, alpha, alpha};
-    for (; i + 8 <= n; i += 8) {
-        const v8 r = load8(y + i) + a * load8(x + i);
-        std::memcpy(y + i, &r, sizeof r);
-    }
-    for (; i < n; ++i) y[i] += alpha * x[i];
 }
 
 }  // namespace hearth::backend::cpu

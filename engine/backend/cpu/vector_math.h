@@ -6,15 +6,11 @@
 
 namespace hearth::backend::cpu {
 
-// Σ a[i]·b[i], accumulated in 16 lanes (so the order differs from a serial sum by float rounding only).
-float dot_f32(const float* a, const float* b, std::int32_t n);
 // scores[j] = scale · Σ q[i]·rows[j·stride + i] for j < count (keys of one head, `stride` floats apart).
 void dot_rows_f32(const float* q, const float* rows, std::int64_t stride, std::int32_t count, std::int32_t n,
                   float scale, float* scores);
 // acc[i] += Σ_j weights[j] · rows[j·stride + i] (values of one head); n a multiple of 8.
 void accumulate_rows_f32(const float* rows, std::int64_t stride, const float* weights, std::int32_t count,
                          std::int32_t n, float* acc);
-// y[i] += alpha · x[i]
-void axpy_f32(float alpha, const float* x, float* y, std::int32_t n);
 
 }  // namespace hearth::backend::cpu
