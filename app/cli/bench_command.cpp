@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <chrono>
 #include <iomanip>
+#include <condition_variable>
 #include <iostream>
+#include <mutex>
 
 #include <nlohmann/json.hpp>
 
@@ -16,7 +18,8 @@ namespace hearth::cli {
 namespace {
 
 constexpr std::string_view k_usage =
-    "usage: hearth-cli bench --model PATH [--prompt-tokens P] [--gen-tokens G] [--threads N] [--matmul split8|int8|exact] [--json]\n";
+    "usage: hearth-cli bench --model PATH [--prompt-tokens P] [--gen-tokens G] [--concurrency N] [--json] [options]\n"
+    "  N streams (default 1) run at once through the engine; decode_tokens_per_s is their aggregate rate\n";
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -26,7 +29,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 int run_bench(std::span<const std::string_view> args) {
     RunOptions options;
-    long long prompt_tokens = 512, gen_tokens = 128;
+    long long prompt_tokens = 512, gen_tokens = 128, concurrency = 1;
     bool json = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
         std::string error;
@@ -38,13 +41,13 @@ int run_bench(std::span<const std::string_view> args) {
             continue;
         }
         const auto arg = args[i];
-        if ((arg == "--prompt-tokens" || arg == "--gen-tokens") && i + 1 < args.size()) {
+        if ((arg == "--prompt-tokens" || arg == "--gen-tokens" || arg == "--concurrency") && i + 1 < args.size()) {
             const auto v = parse_integer(args[++i]);
             if (!v || *v < 1) {
                 std::cerr << "hearth-cli bench: " << arg << " expects a whole number ≥ 1\n";
                 return 2;
             }
-            (arg == "--prompt-tokens" ? prompt_tokens : gen_tokens) = *v;
+            (arg == "--prompt-tokens" ? prompt_tokens : arg == "--gen-tokens" ? gen_tokens : concurrency) = *v;
         } else if (arg == "--json") json = true;
         else {
             std::cerr << "hearth-cli bench: unexpected argument '" << arg << "'\n" << k_usage;
@@ -56,43 +59,90 @@ int run_bench(std::span<const std::string_view> args) {
         return 2;
     }
     options.load.context_length = prompt_tokens + gen_tokens;
-    auto model = load_model_or_report(options, "bench");
-    if (!model) return 1;
+    // Every stream gets its whole context in the pool: the benchmark measures batching, not preemption.
+    LoadPlan extras;
+    extras.max_running = static_cast<std::int32_t>(concurrency);
+    extras.kv_cache_tokens = concurrency * (prompt_tokens + gen_tokens);
+    auto engine = load_engine_or_report(options, "bench", extras);
+    if (!engine) return 1;
+    const LanguageModel* model = &engine->model();
     const MemoryBandwidth bandwidth = measure_memory_bandwidth(model->threads());
 
-    auto session = model->start_session();
-    if (!session) {
-        std::cerr << "hearth-cli bench: " << session.error().message << "\n";
-        return 1;
-    }
-    // A fixed spread of ids: the speed of a forward pass does not depend on which tokens it sees.
-    std::vector<TokenId> prompt(static_cast<std::size_t>(prompt_tokens));
-    for (std::size_t i = 0; i < prompt.size(); ++i)
-        prompt[i] = static_cast<TokenId>((i * 7919 + 13) % static_cast<std::size_t>(model->vocab_size()));
-    TokenId next = 0;
-    auto argmax = [&](std::int64_t, std::span<const float> logits) {
-        next = static_cast<TokenId>(std::max_element(logits.begin(), logits.end()) - logits.begin());
-    };
-    auto start = std::chrono::steady_clock::now();
-    if (auto ok = (*session)->append(prompt, Session::Logits::last, argmax); !ok) {
-        std::cerr << "hearth-cli bench: " << ok.error().message << "\n";
-        return 1;
-    }
-    const double prefill_seconds = seconds_since(start);
-    start = std::chrono::steady_clock::now();
-    for (long long i = 0; i < gen_tokens; ++i) {
-        const TokenId token = next;
-        if (auto ok = (*session)->append(std::span<const TokenId>(&token, 1), Session::Logits::last, argmax); !ok) {
-            std::cerr << "hearth-cli bench: " << ok.error().message << "\n";
+    // Distinct prompts of a fixed spread of ids: no stream finds another's prefix in the cache, and the speed
+    // of a forward pass does not depend on which tokens it sees.
+    std::mutex mutex;
+    std::condition_variable all_done;
+    using Clock = std::chrono::steady_clock;
+    const auto start = Clock::now();
+    long long streams_started = 0, streams_finished = 0, tokens = 0;
+    long long tokens_at_all_started = 0, tokens_at_first_finish = 0;
+    Clock::time_point all_started, first_finished;
+    std::vector<RequestStats> finished;
+    std::string failure;
+    for (long long s = 0; s < concurrency; ++s) {
+        Request request;
+        request.prompt.resize(static_cast<std::size_t>(prompt_tokens));
+        for (std::size_t i = 0; i < request.prompt.size(); ++i)
+            request.prompt[i] = static_cast<TokenId>((i * 7919 + 13 + static_cast<std::size_t>(s) * 104729) %
+                                                     static_cast<std::size_t>(model->vocab_size()));
+        request.sampling.temperature = 0.0;
+        request.sampling.ignore_eos = true;
+        request.max_tokens = gen_tokens;
+        request.on_update = [&, started = false](const RequestUpdate& update) mutable {
+            std::lock_guard lock(mutex);
+            const auto now = Clock::now();
+            tokens += static_cast<long long>(update.tokens.size());
+            if (!started && !update.tokens.empty()) {
+                started = true;
+                if (++streams_started == concurrency) {
+                    all_started = now;
+                    tokens_at_all_started = tokens;
+                }
+            }
+            if (update.finish) {
+                if (update.finish != FinishReason::length && failure.empty())
+                    failure = update.error.empty() ? "a stream ended early: " + std::string(name(*update.finish))
+                                                   : update.error;
+                if (streams_finished++ == 0) {
+                    first_finished = now;
+                    tokens_at_first_finish = tokens;
+                }
+                finished.push_back(update.stats);
+                all_done.notify_one();
+            }
+        };
+        if (auto id = engine->submit(std::move(request)); !id) {
+            std::cerr << "hearth-cli bench: " << id.error().message << "\n";
             return 1;
         }
     }
-    const double decode_seconds = seconds_since(start);
-
-    const double prefill_tps = static_cast<double>(prompt_tokens) / prefill_seconds;
-    const double decode_tps = static_cast<double>(gen_tokens) / decode_seconds;
+    {
+        std::unique_lock lock(mutex);
+        all_done.wait(lock, [&] { return streams_finished == concurrency; });
+    }
+    const double total_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    if (!failure.empty()) {
+        std::cerr << "hearth-cli bench: " << failure << "\n";
+        return 1;
+    }
+    double ttft_sum = 0, ttft_max = 0;
+    for (const RequestStats& s : finished) {
+        ttft_sum += s.time_to_first_token;
+        ttft_max = std::max(ttft_max, s.time_to_first_token);
+    }
+    // Decode: the window in which every stream decodes (all have their first token, none has finished).
+    // With one token to generate there is no such window; the rate is then that of the whole run.
+    const double window = std::chrono::duration<double>(first_finished - all_started).count();
+    const double decode_tps = window > 0 && tokens_at_first_finish > tokens_at_all_started
+                                  ? static_cast<double>(tokens_at_first_finish - tokens_at_all_started) / window
+                                  : static_cast<double>(tokens) / total_seconds;
+    // Prefill: every prompt token computed by the time the last stream had its first token.
+    const double prefill_seconds = ttft_max;
+    const double prefill_tps = static_cast<double>(prompt_tokens * concurrency) / prefill_seconds;
+    const double ttft_ms = 1000.0 * ttft_sum / static_cast<double>(concurrency);
     const double bytes_per_token = static_cast<double>(model->weight_bytes_per_token());
-    const double decode_gbs = bytes_per_token * decode_tps / 1e9;
+    // One decode step reads every weight once for all streams together.
+    const double decode_gbs = bytes_per_token * decode_tps / static_cast<double>(concurrency) / 1e9;
     // 2 FLOPs per weight per token in the matmuls (attention's share is small at these lengths).
     const double prefill_gflops = 2.0 * static_cast<double>(model->info().n_params) * prefill_tps / 1e9;
     nlohmann::ordered_json out = {
@@ -102,6 +152,10 @@ int run_bench(std::span<const std::string_view> args) {
         {"threads", model->threads()},
         {"prompt_tokens", prompt_tokens},
         {"gen_tokens", gen_tokens},
+        {"concurrency", concurrency},
+        {"kv_cache_type", std::string(name(options.load.kv_cache_type))},
+        {"time_to_first_token_ms", ttft_ms},
+        {"time_to_first_token_ms_max", 1000.0 * ttft_max},
         {"prefill_tokens_per_s", prefill_tps},
         {"decode_tokens_per_s", decode_tps},
         {"prefill_gflops", prefill_gflops},
@@ -117,9 +171,11 @@ int run_bench(std::span<const std::string_view> args) {
     }
     std::cout << std::fixed << std::setprecision(1) << model->info().name << " on " << model->backend_description()
               << ", " << model->threads() << " threads\n"
-              << "  prefill  " << prompt_tokens << " tokens: " << prefill_tps << " tokens/s (" << prefill_gflops
-              << " GFLOP/s)\n"
-              << "  decode   " << gen_tokens << " tokens: " << decode_tps << " tokens/s, " << decode_gbs
+              << "  streams  " << concurrency << " at once, KV cache " << name(options.load.kv_cache_type) << "\n"
+              << "  prefill  " << prompt_tokens << " tokens each: " << prefill_tps << " tokens/s (" << prefill_gflops
+              << " GFLOP/s); first token after " << ttft_ms << " ms on average, " << 1000.0 * ttft_max
+              << " ms at most\n"
+              << "  decode   " << gen_tokens << " tokens each: " << decode_tps << " tokens/s together, " << decode_gbs
               << " GB/s of weights\n"
               << "  memory   " << bandwidth.copy_gbs << " GB/s (copy, " << bandwidth.threads << " threads)\n"
               << std::setprecision(0) << "  decode reaches " << 100.0 * decode_gbs / bandwidth.copy_gbs

@@ -1,15 +1,21 @@
 // hearth-cli chat: an interactive conversation in the terminal, streamed, through the model's chat template.
+// Each turn is a request to the Engine with the whole conversation; the engine's prefix cache finds the
+// earlier turns' keys and values, so a turn computes only its new tokens.
 // Ctrl+C stops the reply being written; Ctrl+D (or /exit) ends the chat; /reset starts over.
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <csignal>
+#include <deque>
+#include <iomanip>
 #include <iostream>
+#include <mutex>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
 #include "hearth/chat_prompt.h"
-#include "hearth/generate.h"
+#include "hearth/engine.h"
 #include "run_commands.h"
 #include "run_options.h"
 
@@ -17,16 +23,37 @@ namespace hearth::cli {
 namespace {
 
 constexpr std::string_view k_usage =
-    "usage: hearth-cli chat --model PATH [--system TEXT] [--max-tokens N] [options]\n"
+    "usage: hearth-cli chat --model PATH [--system TEXT] [--max-tokens N] [--stats] [options]\n"
     "  type a message and press Enter; /reset starts a new conversation, /exit or Ctrl+D ends it,\n"
-    "  Ctrl+C stops a reply\n";
+    "  Ctrl+C stops a reply; --stats prints each reply's time to first token and cache use on stderr\n";
 
 std::atomic<bool> g_interrupted{false};
 extern "C" void on_interrupt(int) { g_interrupted.store(true); }
 
-std::size_t common_prefix(const std::vector<TokenId>& a, const std::vector<TokenId>& b) {
-    return static_cast<std::size_t>(std::mismatch(a.begin(), a.end(), b.begin(), b.end()).first - a.begin());
-}
+// Updates of the request in flight, handed from the engine's thread to this one.
+class UpdateQueue {
+public:
+    void push(const RequestUpdate& update) {
+        {
+            std::lock_guard lock(m_mutex);
+            m_updates.push_back(update);
+        }
+        m_ready.notify_one();
+    }
+    // The next update, or nothing after `timeout` (so the caller can look at Ctrl+C).
+    std::optional<RequestUpdate> pop(std::chrono::milliseconds timeout) {
+        std::unique_lock lock(m_mutex);
+        if (!m_ready.wait_for(lock, timeout, [&] { return !m_updates.empty(); })) return std::nullopt;
+        RequestUpdate update = std::move(m_updates.front());
+        m_updates.pop_front();
+        return update;
+    }
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable m_ready;
+    std::deque<RequestUpdate> m_updates;
+};
 
 }  // namespace
 
@@ -34,6 +61,7 @@ int run_chat(std::span<const std::string_view> args) {
     RunOptions options;
     std::optional<std::string> system;
     long long max_tokens = 1024;
+    bool show_stats = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
         std::string error;
         if (parse_run_option(args, i, options, error, RunOptionSet::model_and_sampling)) {
@@ -45,6 +73,7 @@ int run_chat(std::span<const std::string_view> args) {
         }
         const auto arg = args[i];
         if (arg == "--system" && i + 1 < args.size()) system = std::string(args[++i]);
+        else if (arg == "--stats") show_stats = true;
         else if (arg == "--max-tokens" && i + 1 < args.size()) {
             const auto v = parse_integer(args[++i]);
             if (!v || *v < 1) {
@@ -65,10 +94,12 @@ int run_chat(std::span<const std::string_view> args) {
         std::cerr << "hearth-cli chat: " << *problem << "\n";
         return 2;
     }
-    auto model = load_model_or_report(options, "chat");
-    if (!model) return 1;
-    apply_model_sampling_defaults(*model, options);
-    auto chat = ChatPrompt::for_model(*model);
+    // One conversation: one request at a time, a pool of one context.
+    auto engine = load_engine_or_report(options, "chat", LoadPlan{.max_running = 1});
+    if (!engine) return 1;
+    const LanguageModel& model = engine->model();
+    apply_model_sampling_defaults(model, options);
+    auto chat = ChatPrompt::for_model(model);
     if (!chat) {
         std::cerr << "hearth-cli chat: " << chat.error().message << "\n";
         return 1;
@@ -76,12 +107,6 @@ int run_chat(std::span<const std::string_view> args) {
     if (chat->is_fallback())
         std::cerr << "warning [" << template_missing_code << "]: the model has no chat template; using the "
                   << chat->source().origin << "\n";
-    auto started = model->start_session();
-    if (!started) {
-        std::cerr << "hearth-cli chat: " << started.error().message << "\n";
-        return 1;
-    }
-    Session& session = **started;
     std::signal(SIGINT, on_interrupt);
 
     const bool interactive = isatty(STDIN_FILENO) != 0;
@@ -91,9 +116,10 @@ int run_chat(std::span<const std::string_view> args) {
         return messages;
     };
     nlohmann::ordered_json messages = fresh_conversation();
+    const std::int64_t context = engine->context_length();
     if (interactive)
-        std::cerr << model->info().name << " — " << model->threads() << " threads, context "
-                  << model->context_length() << " tokens. /reset, /exit\n";
+        std::cerr << model.info().name << " — " << model.threads() << " threads, context " << context
+                  << " tokens. /reset, /exit\n";
     std::string line;
     for (;;) {
         if (interactive) std::cout << "> " << std::flush;
@@ -102,7 +128,6 @@ int run_chat(std::span<const std::string_view> args) {
         if (line == "/exit" || line == "/quit") break;
         if (line == "/reset") {
             messages = fresh_conversation();
-            session.reset();
             continue;
         }
         if (line.empty()) continue;
@@ -110,7 +135,7 @@ int run_chat(std::span<const std::string_view> args) {
 
         auto tokens = chat->encode(messages, true);
         // Forget the oldest turns (never the system message) until the conversation fits with room to answer.
-        const auto limit = static_cast<std::size_t>(std::max<std::int64_t>(session.capacity() - 64, 1));
+        const auto limit = static_cast<std::size_t>(std::max<std::int64_t>(context - 64, 1));
         while (tokens && tokens->size() > limit && messages.size() > (system ? 2u : 1u)) {
             messages.erase(messages.begin() + (system ? 1 : 0));
             tokens = chat->encode(messages, true);
@@ -120,30 +145,54 @@ int run_chat(std::span<const std::string_view> args) {
             return 1;
         }
         if (tokens->size() > limit) {
-            std::cerr << "(that message is too long for the context of " << session.capacity() << " tokens)\n";
+            std::cerr << "(that message is too long for the context of " << context << " tokens)\n";
             messages.erase(messages.end() - 1);
             continue;
         }
-        // Reuse the cache for everything the new prompt shares with what the session holds.
-        std::size_t shared = common_prefix(session.tokens(), *tokens);
-        if (shared == tokens->size()) --shared;  // at least one token must run to get logits
-        session.truncate(static_cast<std::int64_t>(shared));
 
-        GenerationRequest request;
+        UpdateQueue updates;
+        Request request;
+        request.messages = messages;
         request.sampling = options.sampling;
         request.max_tokens = max_tokens;
-        request.prompt.assign(tokens->begin() + static_cast<std::ptrdiff_t>(shared), tokens->end());
-        auto result = generate(session, request, [&](std::string_view piece) {
-            std::cout << piece << std::flush;
-            return !g_interrupted.load();
-        });
-        std::cout << "\n";
-        if (!result) {
-            std::cerr << "hearth-cli chat: " << result.error().message << "\n";
+        request.on_update = [&updates](const RequestUpdate& update) { updates.push(update); };
+        auto id = engine->submit(std::move(request));
+        if (!id) {
+            std::cerr << "hearth-cli chat: " << id.error().message << "\n";
             return 1;
         }
-        if (result->finish_reason == "cancelled") std::cerr << "(stopped)\n";
-        messages.push_back({{"role", "assistant"}, {"content", result->text}});
+        std::string reply;
+        bool cancel_sent = false;
+        RequestUpdate last;
+        for (;;) {
+            auto update = updates.pop(std::chrono::milliseconds(50));
+            if (g_interrupted.load() && !cancel_sent) {
+                engine->cancel(*id);
+                cancel_sent = true;
+            }
+            if (!update) continue;
+            std::cout << update->text << std::flush;
+            reply += update->text;
+            if (update->finish) {
+                last = std::move(*update);
+                break;
+            }
+        }
+        std::cout << "\n";
+        if (last.finish == FinishReason::error) {
+            std::cerr << "hearth-cli chat: " << last.error << "\n";
+            return 1;
+        }
+        if (last.finish == FinishReason::cancelled) std::cerr << "(stopped)\n";
+        if (show_stats) {
+            const RequestStats& s = last.stats;
+            std::cerr << std::fixed << std::setprecision(1) << "[" << s.prompt_tokens << " prompt tokens, "
+                      << s.cached_prompt_tokens << " from the prefix cache; first token after "
+                      << s.time_to_first_token * 1000.0 << " ms; " << s.generated_tokens << " tokens at "
+                      << (s.decode_seconds > 0 ? static_cast<double>(s.generated_tokens - 1) / s.decode_seconds : 0.0)
+                      << " tokens/s]\n";
+        }
+        messages.push_back({{"role", "assistant"}, {"content", reply}});
     }
     return 0;
 }

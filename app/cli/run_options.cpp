@@ -14,7 +14,8 @@ const char* const k_model_options_usage =
     "  --threads N           CPU threads (default: every core)\n"
     "  --matmul MODE         split8 (default: 8+8-bit activations), int8 (fastest) or exact (F32, slowest)\n"
     "  --exact               the same as --matmul exact\n"
-    "  --context N           tokens of context to reserve (default: the model's, at most 4096)\n";
+    "  --context N           tokens of context to reserve (default: the model's, at most 4096)\n"
+    "  --kv-cache TYPE       KV cache element type: f32 (default), f16, bf16, fp8-e4m3, fp8-e5m2\n";
 
 const char* const k_sampling_options_usage =
     "  --temperature T       0 = greedy (default: the model's generation_config, else 0.8)\n"
@@ -38,6 +39,15 @@ std::optional<double> parse_number(std::string_view text) {
     return value;
 }
 
+std::optional<TensorType> parse_kv_cache_type(std::string_view text) {
+    static constexpr std::pair<std::string_view, TensorType> k_types[] = {
+        {"f32", TensorType::F32}, {"f16", TensorType::F16}, {"bf16", TensorType::BF16},
+        {"fp8-e4m3", TensorType::F8_E4M3}, {"fp8-e5m2", TensorType::F8_E5M2}};
+    for (const auto& [name, type] : k_types)
+        if (text == name) return type;
+    return std::nullopt;
+}
+
 bool parse_run_option(std::span<const std::string_view> args, std::size_t& i, RunOptions& o, std::string& error,
                       RunOptionSet set) {
     const std::string_view arg = args[i];
@@ -50,7 +60,8 @@ bool parse_run_option(std::span<const std::string_view> args, std::size_t& i, Ru
         o.sampling.ignore_eos = true;
         return true;
     }
-    static constexpr std::string_view k_model_valued[] = {"--model", "--matmul", "--threads", "--context"};
+    static constexpr std::string_view k_model_valued[] = {"--model", "--matmul", "--threads", "--context",
+                                                          "--kv-cache"};
     static constexpr std::string_view k_sampling_valued[] = {"--temperature", "--top-k", "--top-p", "--min-p",
                                                              "--repeat-penalty", "--frequency-penalty",
                                                              "--presence-penalty", "--seed", "--stop"};
@@ -79,6 +90,10 @@ bool parse_run_option(std::span<const std::string_view> args, std::size_t& i, Ru
         else if (value == "int8") o.load.matmul = MatmulPrecision::int8;
         else if (value == "exact") o.load.matmul = MatmulPrecision::exact;
         else error = "--matmul expects split8, int8 or exact, not '" + std::string(value) + "'";
+    }
+    else if (arg == "--kv-cache") {
+        if (auto type = parse_kv_cache_type(value)) o.load.kv_cache_type = *type;
+        else error = "--kv-cache expects f32, f16, bf16, fp8-e4m3 or fp8-e5m2, not '" + std::string(value) + "'";
     }
     else if (arg == "--threads") integer(o.load.threads, 1);
     else if (arg == "--context") integer(o.load.context_length, 1);
@@ -130,6 +145,37 @@ std::unique_ptr<LanguageModel> load_model_or_report(const RunOptions& options, s
         return nullptr;
     }
     return std::move(model).value();
+}
+
+std::unique_ptr<Engine> load_engine_or_report(const RunOptions& options, std::string_view command,
+                                              const LoadPlan& extras) {
+    auto info = inspect(options.model);
+    if (!info) {
+        std::cerr << "hearth-cli " << command << ": " << info.error().message << "\n";
+        return nullptr;
+    }
+    LoadPlan plan = extras;
+    plan.model = std::move(info).value();
+    plan.threads = options.load.threads;
+    plan.matmul = options.load.matmul;
+    plan.context_length = options.load.context_length;
+    plan.kv_cache_type = options.load.kv_cache_type;
+    const bool show_progress = isatty(STDERR_FILENO) != 0;
+    std::function<bool(double)> progress;
+    if (show_progress) {
+        progress = [](double fraction) {
+            std::fprintf(stderr, "\rloading %3d%%", static_cast<int>(fraction * 100.0 + 0.5));
+            std::fflush(stderr);
+            return true;
+        };
+    }
+    auto engine = Engine::load(plan, progress);
+    if (show_progress) std::fprintf(stderr, "\r             \r");
+    if (!engine) {
+        std::cerr << "hearth-cli " << command << ": " << engine.error().message << "\n";
+        return nullptr;
+    }
+    return std::move(engine).value();
 }
 
 void apply_model_sampling_defaults(const LanguageModel& model, RunOptions& options) {

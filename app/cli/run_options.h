@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "hearth/engine.h"
 #include "hearth/language_model.h"
 #include "hearth/sampling.h"
 
@@ -41,6 +42,14 @@ std::optional<std::string> validate_sampling_options(const RunOptions& options);
 
 // Loads the model, with a progress line on stderr when it is a terminal. Errors are printed; nullptr then.
 std::unique_ptr<LanguageModel> load_model_or_report(const RunOptions& options, std::string_view command);
+
+// The same for an Engine: the plan is `extras` (pool size, concurrency) with the model and the model options
+// filled in from `options`.
+std::unique_ptr<Engine> load_engine_or_report(const RunOptions& options, std::string_view command,
+                                              const LoadPlan& extras = {});
+
+// "fp8-e4m3" → F8_E4M3 and the like: the --kv-cache values.
+std::optional<TensorType> parse_kv_cache_type(std::string_view text);
 
 // Fills sampling fields the user did not give from the model's generation_config defaults.
 void apply_model_sampling_defaults(const LanguageModel& model, RunOptions& options);

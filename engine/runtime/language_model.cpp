@@ -82,6 +82,10 @@ Result<std::unique_ptr<LanguageModel>> LanguageModel::load(ModelInfo info, const
     const std::int64_t model_context = mi.context_length > 0 ? mi.context_length : k_default_context_cap;
     model->m_context_length = options.context_length > 0 ? std::min(options.context_length, model_context)
                                                          : std::min(model_context, k_default_context_cap);
+    if (!backend::kv_cache_type_supported(options.kv_cache_type))
+        return Error{"a KV cache of " + std::string(name(options.kv_cache_type)) +
+                     " is not supported; expected F32, F16, BF16, F8_E4M3 or F8_E5M2"};
+    model->m_kv_cache_type = options.kv_cache_type;
     model->m_end_ids = find_end_of_generation_ids(mi, model->tokenizer());
     spdlog::info("loaded {} ({}) on the CPU backend, {} threads, context {} tokens", mi.name, mi.architecture,
                  model->threads(), model->m_context_length);
@@ -105,8 +109,9 @@ int LanguageModel::threads() const { return static_cast<backend::cpu::CpuBackend
 Result<std::unique_ptr<Session>> LanguageModel::start_session() {
     std::unique_ptr<Session> session(new Session(*this));
     const auto n_blocks = static_cast<std::int32_t>((m_context_length + k_block_size - 1) / k_block_size);
-    auto cache = runtime::KvCache::create(*m_backend, m_transformer->config().n_layers, m_transformer->kv_dim(),
-                                          n_blocks, k_block_size);
+    const auto& config = m_transformer->config();
+    auto cache = runtime::KvCache::create(*m_backend, config.n_layers, config.n_kv_heads, config.head_dim, n_blocks,
+                                          k_block_size, m_kv_cache_type);
     if (!cache) return cache.error();
     session->m_state->cache = std::move(cache).value();
     return session;

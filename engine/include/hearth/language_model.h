@@ -14,6 +14,7 @@
 
 #include "hearth/model_info.h"
 #include "hearth/result.h"
+#include "hearth/tensor_type.h"
 #include "hearth/tokenizer.h"
 
 namespace hearth {
@@ -32,6 +33,8 @@ struct ModelLoadOptions {
     int threads = 0;                   // 0 = every core
     MatmulPrecision matmul = MatmulPrecision::split8;
     std::int64_t context_length = 0;   // tokens a session can hold; 0 = the model's, capped at 4096
+    // Element type of a session's KV cache: F32, F16, BF16, F8_E4M3 (per-head scales) or F8_E5M2.
+    TensorType kv_cache_type = TensorType::F32;
     // Called with the fraction loaded (0..1); return false to cancel the load.
     std::function<bool(double)> progress;
 };
@@ -62,6 +65,10 @@ public:
 
     Result<std::unique_ptr<Session>> start_session();
 
+    // For the runtime (Session, Engine): what runs the model. Their types are internal to the engine.
+    backend::Backend& backend() const { return *m_backend; }
+    model::Transformer& transformer() const { return *m_transformer; }
+
 private:
     LanguageModel() = default;
     friend class Session;
@@ -72,6 +79,7 @@ private:
     std::unique_ptr<backend::Backend> m_backend;
     std::unique_ptr<model::Transformer> m_transformer;
     std::int64_t m_context_length = 0;
+    TensorType m_kv_cache_type = TensorType::F32;
     std::vector<TokenId> m_end_ids;
 };
 
