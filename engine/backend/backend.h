@@ -73,12 +73,34 @@ struct BatchLayout {
 };
 
 // One layer's slice of the paged KV cache: [n_slots, n_kv_heads * head_dim] for keys and for values,
-// n_slots = n_blocks * block_size.
+// n_slots = n_blocks * block_size, element type F32, F16, BF16, F8_E4M3 or F8_E5M2 (keys.type == values.type;
+// kv_cache_type_supported). store_kv converts F32 keys and values to that type (round to nearest even;
+// FP8 saturates finite values to its largest magnitude, NaN stays NaN); attention decodes them and does
+// its math in F32.
 struct KvLayer {
     Tensor keys;
     Tensor values;
+    // F8_E4M3 only: F32 [n_slots, n_kv_heads], the scale of each (slot, head) row: stored = value / scale,
+    // scale = max|value| / 448 over the row's finite values (1 for a row with none but zeros).
+    Tensor key_scales;
+    Tensor value_scales;
     std::int32_t block_size = 0;
+    std::int32_t head_dim = 0;
 };
+
+// The element types a KvLayer may hold (on every backend: storage only, the math is F32).
+inline bool kv_cache_type_supported(TensorType type) {
+    return type == TensorType::F32 || type == TensorType::F16 || type == TensorType::BF16 ||
+           type == TensorType::F8_E4M3 || type == TensorType::F8_E5M2;
+}
+
+// Bytes one cache slot takes in one layer: keys and values, plus both scale rows for F8_E4M3.
+inline std::size_t kv_cache_slot_bytes(TensorType type, std::int64_t n_kv_heads, std::int64_t head_dim) {
+    const auto element = static_cast<std::size_t>(traits(type).block_bytes);  // plain types: 1 element per block
+    std::size_t bytes = 2 * element * static_cast<std::size_t>(n_kv_heads * head_dim);
+    if (type == TensorType::F8_E4M3) bytes += 2 * sizeof(float) * static_cast<std::size_t>(n_kv_heads);
+    return bytes;
+}
 
 enum class RopeStyle {
     neox,  // rotate (i, i + d/2) pairs: Hugging Face's rotate_half; qwen2/qwen3/gemma3 in llama.cpp

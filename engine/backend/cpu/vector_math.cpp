@@ -73,6 +73,8 @@ HEARTH_VECTOR_CLONES void accumulate_rows_f32(const float* rows, std::int64_t st
     std::int32_t c = 0;
     for (; c + 64 <= n; c += 64) accumulate_chunk<8>(rows + c, stride, weights, count, acc + c);
     for (; c + 8 <= n; c += 8) accumulate_chunk<1>(rows + c, stride, weights, count, acc + c);
+    for (; c < n; ++c)
+        for (std::int32_t j = 0; j < count; ++j) acc[c] += weights[j] * rows[j * stride + c];
 }
 
 }  // namespace hearth::backend::cpu

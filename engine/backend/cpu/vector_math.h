@@ -9,7 +9,7 @@ namespace hearth::backend::cpu {
 // scores[j] = scale · Σ q[i]·rows[j·stride + i] for j < count (keys of one head, `stride` floats apart).
 void dot_rows_f32(const float* q, const float* rows, std::int64_t stride, std::int32_t count, std::int32_t n,
                   float scale, float* scores);
-// acc[i] += Σ_j weights[j] · rows[j·stride + i] (values of one head); n a multiple of 8.
+// acc[i] += Σ_j weights[j] · rows[j·stride + i] (values of one head); fastest for n a multiple of 8.
 void accumulate_rows_f32(const float* rows, std::int64_t stride, const float* weights, std::int32_t count,
                          std::int32_t n, float* acc);
 
