@@ -106,12 +106,14 @@ std::string LanguageModel::backend_description() const {
 
 int LanguageModel::threads() const { return static_cast<backend::cpu::CpuBackend&>(*m_backend).threads(); }
 
-Result<std::unique_ptr<Session>> LanguageModel::start_session() {
+Result<std::unique_ptr<Session>> LanguageModel::start_session() { return start_session(m_kv_cache_type); }
+
+Result<std::unique_ptr<Session>> LanguageModel::start_session(TensorType kv_cache_type) {
     std::unique_ptr<Session> session(new Session(*this));
     const auto n_blocks = static_cast<std::int32_t>((m_context_length + k_block_size - 1) / k_block_size);
     const auto& config = m_transformer->config();
     auto cache = runtime::KvCache::create(*m_backend, config.n_layers, config.n_kv_heads, config.head_dim, n_blocks,
-                                          k_block_size, m_kv_cache_type);
+                                          k_block_size, kv_cache_type);
     if (!cache) return cache.error();
     session->m_state->cache = std::move(cache).value();
     return session;

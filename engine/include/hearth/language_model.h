@@ -64,6 +64,8 @@ public:
     const std::vector<TokenId>& end_of_generation_ids() const { return m_end_ids; }
 
     Result<std::unique_ptr<Session>> start_session();
+    // A session whose KV cache holds another element type than the load options' (quality measurements).
+    Result<std::unique_ptr<Session>> start_session(TensorType kv_cache_type);
 
     // For the runtime (Session, Engine): what runs the model. Their types are internal to the engine.
     backend::Backend& backend() const { return *m_backend; }
