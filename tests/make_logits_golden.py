@@ -12,7 +12,8 @@ gguf, tokenizers, numpy; transformers' GGUF loader needs all of them). Regenerat
         --fixtures build/eng/fixtures/models --models ~/.cache/hearth/models
 
 (--fixtures: the OUTDIR of tests/make_tiny_models.py; --models: where tests/fetch_models.sh puts the real
-models. --out defaults to tests/data/golden/logits.) Runs in a few minutes on 2 CPU cores.
+models; without --models only the tiny goldens are written. --out defaults to tests/data/golden/logits.) Runs
+in a few minutes on 2 CPU cores.
 
 What it writes (OUT/...):
 
@@ -21,6 +22,19 @@ What it writes (OUT/...):
        "tokens": the 48 UTF-8 bytes of TINY_TEXT (vocab 256 = one token per byte; nothing added),
        "logits": 48 rows of 256 floats, one row per position, from ONE forward pass over positions 0..47}
       48 > the gemma3 fixture's sliding window (8), so the sliding-window mask is exercised.
+
+  tiny-<variant>.json, one per feature variant of tests/make_tiny_models.py (VARIANTS there), same format plus
+  "oracle": a sentence naming what computed the logits. The same 48 tokens.
+      llama-rope-linear, llama-rope-llama3: transformers' LlamaForCausalLM on hf/<variant>-f32 (its own
+          rope_scaling code, "linear" and "llama3"); llama3's original context (32) is shorter than the text.
+      gemma3-softcap: transformers' Gemma3ForCausalLM on hf/gemma3-softcap-f32: final logit soft-capping is its
+          own; attention logit soft-capping, which its Gemma 3 ignores, is handed to its eager attention the
+          way its Gemma 2 does (see softcap_golden()).
+      llama-chunked-nope: transformers' Llama4ForCausalLM, built dense (see chunked_nope_golden()) from the
+          weights of hf/llama-chunked-nope-f32: its own chunked attention mask and NoPE layer; cross-checked
+          against a second construction from LlamaForCausalLM with a per-layer custom mask and identity RoPE.
+      Each feature is checked to matter: switched off in the oracle, the logits move by more than FEATURE_EFFECT
+      (relative, at the worst position), 100 times the tests' tolerance, so a test that ignores it fails.
 
   <model basename without .gguf>.json for each real GGUF model (SmolLM2-135M-Instruct.Q4_1,
   gemma-3-270m-Q4_K_M). transformers dequantizes the GGUF weights to float32 and runs its own model.
@@ -75,6 +89,7 @@ import argparse
 import contextlib
 import hashlib
 import importlib.metadata
+import inspect
 import json
 import os
 import sys
@@ -91,6 +106,10 @@ TEXT_FILE = "tests/data/text/oracle_prose.txt"
 TINY_ARCHS = ("llama", "qwen2", "qwen3", "gemma3")
 TINY_TEXT = "The tide rises twice a day and the gulls follow."  # 48 bytes
 TINY_GGUF_CHECK = ("gguf/llama-f32.gguf", "hf/llama-f32")
+# Feature variants of the tiny fixtures (tests/make_tiny_models.py VARIANTS) and how each one's golden is made.
+TINY_VARIANTS = ("llama-rope-linear", "llama-rope-llama3", "gemma3-softcap", "llama-chunked-nope")
+TOLERANCE = 1e-4  # the C++ tests' relative tolerance on the tiny fixtures
+FEATURE_EFFECT = 100 * TOLERANCE  # a feature switched off must move the logits at least this much
 
 REAL_MODELS = ("SmolLM2-135M-Instruct.Q4_1.gguf", "gemma-3-270m-Q4_K_M.gguf")
 MIN_TOKENS, MAX_TOKENS = 512, 640
@@ -210,20 +229,23 @@ def tiny_golden(fixtures: Path, arch: str, out: Path) -> torch.Tensor:
         assert model.config.sliding_window < 48, "the tokens must exceed the sliding window"
     tokens = tiny_tokens()
     logits = forward_logits(model, tokens)
+    write_tiny(out / f"tiny-{arch}.json", {"model": f"hf/{arch}-f32"}, tokens, logits)
+    return logits
+
+
+def write_tiny(path: Path, header: dict, tokens: list[int], logits: torch.Tensor) -> None:
     assert logits.shape == (48, 256), logits.shape
-    header = {"model": f"hf/{arch}-f32", **versions(), "tokens": tokens}
+    header = {**header, **versions(), "tokens": tokens}
     lines = [json.dumps(header)[:-1] + ', "logits": [']
     rows = logits.numpy()
     lines += [f32_list(row) + ("," if i + 1 < len(rows) else "") for i, row in enumerate(rows)]
     lines.append("]}")
-    path = out / f"tiny-{arch}.json"
     write_text(path, "\n".join(lines) + "\n")
     # Read back: the file must hold exactly these float32 values.
     back = json.loads(path.read_text(encoding="utf-8"))
     assert back["tokens"] == tokens
     assert np.array_equal(np.array(back["logits"], dtype=np.float64).astype(np.float32), rows)
     print(f"wrote {path} ({path.stat().st_size} bytes); |logits| max {float(rows.__abs__().max()):.4g}")
-    return logits
 
 
 def tiny_gguf_check(fixtures: Path, hf_logits: torch.Tensor) -> float:
@@ -236,6 +258,286 @@ def tiny_gguf_check(fixtures: Path, hf_logits: torch.Tensor) -> float:
     print(f"check: {TINY_GGUF_CHECK[0]} vs {TINY_GGUF_CHECK[1]}: max |logit diff| = {diff:.3g}")
     assert diff <= 1e-4, "transformers' GGUF llama loader disagrees with the HF fixture"
     return diff
+
+
+# --------------------------------------------------------------------------
+# Tiny feature variants
+# --------------------------------------------------------------------------
+
+def relative_change(a: torch.Tensor, b: torch.Tensor) -> float:
+    """The tests' error measure between two [n, vocab] logit tensors: the worst position's
+    max |a - b| / max |b|."""
+    return float(((a - b).abs().amax(-1) / b.abs().amax(-1)).max())
+
+
+def require_effect(what: str, with_feature: torch.Tensor, without: torch.Tensor) -> None:
+    change = relative_change(without, with_feature)
+    print(f"  check: {what} moves the logits by {change:.4g} (relative, worst position)")
+    assert change > FEATURE_EFFECT, f"{what} barely changes the logits ({change:.3g}): a test could not see it"
+
+
+@contextlib.contextmanager
+def replaced_inv_freq(model, inv_freq: torch.Tensor):
+    """Run the model with other RoPE frequencies (transformers reads rotary_emb.inv_freq on every forward)."""
+    rotary = model.model.rotary_emb
+    saved = rotary.inv_freq.clone()
+    rotary.inv_freq.copy_(inv_freq)
+    try:
+        yield
+    finally:
+        rotary.inv_freq.copy_(saved)
+
+
+def rope_scaling_golden(fixtures: Path, variant: str, out: Path) -> None:
+    """llama-rope-linear / llama-rope-llama3: transformers' own rope_scaling code on the HF folder."""
+    folder = f"hf/{variant}-f32"
+    model = load_model(fixtures / folder)
+    scaling = json.loads((fixtures / folder / "config.json").read_text())["rope_scaling"]
+    kind = scaling.get("rope_type", scaling.get("type"))
+    rotary = model.model.rotary_emb
+    # transformers 5 reads the legacy rope_scaling key into rope_parameters; make sure it did.
+    assert rotary.rope_type == kind, f"transformers runs rope_type {rotary.rope_type!r}, the config says {kind!r}"
+    tokens = tiny_tokens()
+    logits = forward_logits(model, tokens)
+
+    cfg = model.config
+    dim = cfg.head_dim
+    plain = 1.0 / (cfg.rope_parameters["rope_theta"] ** (torch.arange(0, dim, 2, dtype=torch.float) / dim))
+    factor = scaling["factor"]
+    if kind == "linear":
+        assert torch.allclose(rotary.inv_freq, plain / factor), "linear scaling did not divide every frequency"
+        with replaced_inv_freq(model, plain):
+            require_effect("linear scaling", logits, forward_logits(model, tokens))
+    else:
+        # Each of llama3's three bands must matter on its own: give one band the treatment of another and
+        # the logits must move.
+        original = scaling["original_max_position_embeddings"]
+        assert len(tokens) > original, "the text must run past the original context"
+        wavelen = 2 * torch.pi / plain
+        high = wavelen < original / scaling["high_freq_factor"]   # kept as they are
+        low = wavelen > original / scaling["low_freq_factor"]     # divided by the factor
+        medium = ~high & ~low                                     # smoothed in between
+        print(f"  llama3 bands over {len(plain)} frequencies: kept {int(high.sum())}, smoothed "
+              f"{int(medium.sum())}, divided {int(low.sum())}")
+        assert high.any() and medium.any() and low.any(), "a llama3 band is empty"
+        assert torch.equal(rotary.inv_freq[high], plain[high])
+        assert torch.allclose(rotary.inv_freq[low], plain[low] / factor)
+        ours = rotary.inv_freq
+        for band, name, other in ((high, "its kept band", plain / factor), (medium, "its smoothed band", plain),
+                                  (low, "its divided band", plain)):
+            with replaced_inv_freq(model, torch.where(band, other, ours)):
+                require_effect(f"llama3 scaling, {name}", logits, forward_logits(model, tokens))
+    write_tiny(out / f"tiny-{variant}.json",
+               {"model": folder, "oracle": f"transformers LlamaForCausalLM, rope_scaling {kind} (eager)"},
+               tokens, logits)
+
+
+def softcap_golden(fixtures: Path, out: Path) -> None:
+    """gemma3-softcap: transformers' Gemma3ForCausalLM on hf/gemma3-softcap-f32, with one addition.
+
+    Final logit soft-capping is Gemma3ForCausalLM's own (cap * tanh(logits / cap) in its LM head).
+    Attention logit soft-capping is NOT applied by transformers' Gemma 3: Gemma3Attention stores
+    config.attn_logit_softcapping but never passes it on (real Gemma 3 configs have it null; Gemma 3 replaced
+    it with QK-norm). transformers' Gemma 2 does apply it, by passing softcap=config.attn_logit_softcapping to
+    eager_attention_forward, a function Gemma 3's modeling file carries identically (scores * scaling, then
+    cap * tanh(scores / cap), then the mask, then softmax). A forward pre-hook passes that same argument to
+    each Gemma 3 attention module, so the capping is transformers' code, applied where Gemma 2 applies it,
+    to Gemma 3's block (QK-norm, sandwich norms, per-layer-type RoPE base).
+    """
+    import transformers.models.gemma2.modeling_gemma2 as gemma2
+    import transformers.models.gemma3.modeling_gemma3 as gemma3
+
+    folder = "hf/gemma3-softcap-f32"
+    model = load_model(fixtures / folder)
+    cfg = model.config
+    assert cfg.attn_logit_softcapping and cfg.final_logit_softcapping, "transformers dropped the soft-caps"
+    assert cfg._attn_implementation == "eager"
+    assert inspect.getsource(gemma2.eager_attention_forward) == inspect.getsource(gemma3.eager_attention_forward)
+    tokens = tiny_tokens()
+    unpatched = forward_logits(model, tokens)
+
+    def pass_softcap(module, args, kwargs):
+        kwargs["softcap"] = module.config.attn_logit_softcapping
+        return args, kwargs
+
+    hooks = [layer.self_attn.register_forward_pre_hook(pass_softcap, with_kwargs=True) for layer in model.model.layers]
+    logits = forward_logits(model, tokens)
+    require_effect("attn_logit_softcapping", logits, unpatched)
+    assert float(logits.abs().max()) < cfg.final_logit_softcapping
+    saved = cfg.final_logit_softcapping
+    cfg.final_logit_softcapping = None
+    try:
+        require_effect("final_logit_softcapping", logits, forward_logits(model, tokens))
+    finally:
+        cfg.final_logit_softcapping = saved
+    assert torch.equal(forward_logits(model, tokens), logits)
+    for hook in hooks:
+        hook.remove()
+    write_tiny(out / "tiny-gemma3-softcap.json",
+               {"model": folder,
+                "oracle": "transformers Gemma3ForCausalLM (eager) with its final_logit_softcapping; "
+                          "attn_logit_softcapping passed to its eager attention as Gemma2Attention passes it "
+                          "(transformers' Gemma 3 stores but does not apply it)"},
+               tokens, logits)
+
+
+def llama4_dense(weights: dict[str, torch.Tensor], fixture_cfg: dict, no_rope_layers: list[int], chunk: int):
+    """transformers' Llama4ForCausalLM holding a Llama fixture's weights, configured so that it computes a
+    dense Llama with Llama 4's attention layout and nothing else of Llama 4:
+      * moe_layers = []: every layer's feed-forward is Llama4TextMLP (SiLU-gated, intermediate_size_mlp), the
+        same block as Llama's MLP; no router, no experts.
+      * use_qk_norm = False: no L2 norm of q and k on the RoPE layers.
+      * attn_temperature_tuning = False: no position-dependent query scaling on the NoPE layers.
+      * no_rope_layers[i] = 0 makes layer i NoPE; layer_types is left to the config's own default, which
+        makes the RoPE layers chunked_attention (attention_chunk_size) and the NoPE layers full_attention.
+    Llama 4 rotates adjacent pairs (2i, 2i+1) of each head (complex multiplication), Llama as transformers
+    stores it rotates (i, i + d/2): the two agree once the Q/K rows of each head are put in Meta's order,
+    which is what tests/make_tiny_models.py's llama_permute does for GGUF.
+    """
+    from transformers import Llama4ForCausalLM, Llama4TextConfig
+
+    cfg = Llama4TextConfig(
+        vocab_size=fixture_cfg["vocab_size"],
+        hidden_size=fixture_cfg["hidden_size"],
+        intermediate_size=fixture_cfg["intermediate_size"],
+        intermediate_size_mlp=fixture_cfg["intermediate_size"],
+        num_hidden_layers=fixture_cfg["num_hidden_layers"],
+        num_attention_heads=fixture_cfg["num_attention_heads"],
+        num_key_value_heads=fixture_cfg["num_key_value_heads"],
+        head_dim=fixture_cfg["head_dim"],
+        hidden_act=fixture_cfg["hidden_act"],
+        max_position_embeddings=fixture_cfg["max_position_embeddings"],
+        rms_norm_eps=fixture_cfg["rms_norm_eps"],
+        rope_parameters={"rope_type": "default", "rope_theta": fixture_cfg["rope_theta"]},
+        tie_word_embeddings=fixture_cfg["tie_word_embeddings"],
+        attention_bias=False,
+        moe_layers=[],
+        use_qk_norm=False,
+        attn_temperature_tuning=False,
+        no_rope_layers=no_rope_layers,
+        attention_chunk_size=chunk,
+        bos_token_id=fixture_cfg["bos_token_id"],
+        eos_token_id=fixture_cfg["eos_token_id"],
+        pad_token_id=None,
+    )
+    cfg._attn_implementation = "eager"
+    model = Llama4ForCausalLM(cfg).to(torch.float32).eval()
+    assert model.config._attn_implementation == "eager"
+    assert model.model.layers[0].self_attn.use_rope == bool(no_rope_layers[0])
+    assert all(not layer.is_moe_layer and not hasattr(layer.self_attn, "qk_norm") for layer in model.model.layers)
+
+    n_heads, n_kv = fixture_cfg["num_attention_heads"], fixture_cfg["num_key_value_heads"]
+
+    def meta_order(w: torch.Tensor, heads: int) -> torch.Tensor:
+        d = w.shape[0] // heads
+        return w.reshape(heads, 2, d // 2, *w.shape[1:]).transpose(1, 2).reshape(w.shape)
+
+    state = {}
+    for name, t in weights.items():
+        if name.endswith("self_attn.q_proj.weight"):
+            t = meta_order(t, n_heads)
+        elif name.endswith("self_attn.k_proj.weight"):
+            t = meta_order(t, n_kv)
+        state[name.replace(".mlp.", ".feed_forward.")] = t
+    if "lm_head.weight" not in state:
+        state["lm_head.weight"] = state["model.embed_tokens.weight"]
+    model.load_state_dict(state, strict=True)
+    assert torch.equal(model.lm_head.weight, weights.get("lm_head.weight", weights["model.embed_tokens.weight"]))
+    return model
+
+
+def llama_with_layout(folder: Path, layer_types: list[str], no_rope: list[bool], chunk: int):
+    """The second construction, from transformers' LlamaForCausalLM: a forward pre-hook on each attention
+    module swaps in that layer's own mask (a 4D additive float mask, eager attention adds it to the scores as
+    it adds its causal mask) and, on NoPE layers, cos = 1 / sin = 0, which makes apply_rotary_pos_emb the
+    identity. The chunked mask is written out here by hand: key j is visible from query i iff j <= i and
+    j // chunk == i // chunk."""
+    model = load_model(folder)
+    n = 48
+    i = torch.arange(n)[:, None]
+    j = torch.arange(n)[None, :]
+    allowed = {"full_attention": j <= i, "chunked_attention": (j <= i) & (j // chunk == i // chunk)}
+    neg = torch.finfo(torch.float32).min
+
+    def hook_for(layer_type: str, nope: bool):
+        mask = torch.where(allowed[layer_type], 0.0, neg)[None, None]
+
+        def hook(module, args, kwargs):
+            assert kwargs["attention_mask"].shape[-2:] == (n, n), "expected one 48-token forward"
+            kwargs["attention_mask"] = mask
+            if nope:
+                cos, sin = kwargs["position_embeddings"]
+                kwargs["position_embeddings"] = (torch.ones_like(cos), torch.zeros_like(sin))
+            return args, kwargs
+
+        return hook
+
+    for layer, layer_type, nope in zip(model.model.layers, layer_types, no_rope):
+        layer.self_attn.register_forward_pre_hook(hook_for(layer_type, nope), with_kwargs=True)
+    return model
+
+
+def chunked_nope_golden(fixtures: Path, out: Path) -> None:
+    """llama-chunked-nope: transformers has chunked attention and NoPE layers only in Llama 4, whose real
+    models add MoE, an L2 QK-norm and attention temperature tuning that Hearth does not implement. Each of
+    those is a config switch, so the oracle is Llama4ForCausalLM with all three off (llama4_dense()), which
+    then computes exactly a dense Llama with chunked layers and NoPE layers. Three checks before writing:
+      1. Llama4 with both features off (every layer RoPE, chunk >= the text) equals LlamaForCausalLM on
+         hf/llama-f32: the weight mapping and the RoPE layout conversion are right.
+      2. Llama4 with the features on equals llama_with_layout() (LlamaForCausalLM plus a per-layer 4D mask and
+         identity RoPE on the NoPE layers): two constructions from different transformers code agree.
+      3. Each feature matters (chunking off, or RoPE on in the NoPE layer, moves the logits).
+    """
+    from safetensors.torch import load_file
+
+    folder = fixtures / "hf" / "llama-chunked-nope-f32"
+    fixture_cfg = json.loads((folder / "config.json").read_text())
+    weights = load_file(str(folder / "model.safetensors"))
+    no_rope_layers = fixture_cfg["no_rope_layers"]
+    chunk = fixture_cfg["attention_chunk_size"]
+    tokens = tiny_tokens()
+    assert 0 in no_rope_layers and 1 in no_rope_layers and len(tokens) > 2 * chunk
+
+    model = llama4_dense(weights, fixture_cfg, no_rope_layers, chunk)
+    layer_types = model.config.layer_types
+    print(f"  llama4 layout: layer_types {layer_types}, no_rope_layers {no_rope_layers}, chunk {chunk}")
+    assert layer_types == ["chunked_attention" if r else "full_attention" for r in no_rope_layers]
+    logits = forward_logits(model, tokens)
+
+    plain = forward_logits(load_model(fixtures / "hf" / "llama-f32"), tokens)
+    all_rope = [1] * len(no_rope_layers)
+    same = relative_change(forward_logits(llama4_dense(weights, fixture_cfg, all_rope, 4096), tokens), plain)
+    print(f"  check: dense Llama4 without the features vs LlamaForCausalLM on hf/llama-f32: {same:.3g}")
+    assert same <= 1e-5, "the Llama4 construction does not reproduce the llama fixture"
+
+    second = forward_logits(llama_with_layout(folder, layer_types, [not r for r in no_rope_layers], chunk), tokens)
+    agree = relative_change(second, logits)
+    print(f"  check: Llama4 vs LlamaForCausalLM with per-layer mask and identity RoPE: {agree:.3g}")
+    assert agree <= 1e-5, "the two chunked/NoPE constructions disagree"
+
+    require_effect("chunked attention", logits,
+                   forward_logits(llama4_dense(weights, fixture_cfg, no_rope_layers, 4096), tokens))
+    require_effect("the NoPE layer", logits,
+                   forward_logits(llama_with_layout(folder, layer_types, [False] * len(layer_types), chunk),
+                                  tokens))
+    write_tiny(out / "tiny-llama-chunked-nope.json",
+               {"model": "hf/llama-chunked-nope-f32",
+                "oracle": "transformers Llama4ForCausalLM built dense (moe_layers=[], use_qk_norm=False, "
+                          "attn_temperature_tuning=False) from the fixture's weights, eager; agrees with "
+                          "LlamaForCausalLM plus a per-layer custom mask and identity RoPE on the NoPE layer"},
+               tokens, logits)
+
+
+def variant_golden(fixtures: Path, variant: str, out: Path) -> None:
+    print(f"{variant}:")
+    if variant.startswith("llama-rope-"):
+        rope_scaling_golden(fixtures, variant, out)
+    elif variant == "gemma3-softcap":
+        softcap_golden(fixtures, out)
+    elif variant == "llama-chunked-nope":
+        chunked_nope_golden(fixtures, out)
+    else:
+        raise ValueError(variant)
 
 
 # --------------------------------------------------------------------------
@@ -376,7 +678,7 @@ def real_golden(models: Path, name: str, text: str, out: Path) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--fixtures", type=Path, required=True, help="OUTDIR of tests/make_tiny_models.py")
-    parser.add_argument("--models", type=Path, required=True, help="folder holding the real .gguf models")
+    parser.add_argument("--models", type=Path, help="folder holding the real .gguf models (omit: tiny only)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
@@ -389,10 +691,15 @@ def main() -> int:
         logits = tiny_golden(args.fixtures, arch, args.out)
         if arch == "llama":
             tiny_gguf_check(args.fixtures, logits)
+    for variant in TINY_VARIANTS:
+        variant_golden(args.fixtures, variant, args.out)
 
-    text = (REPO / TEXT_FILE).read_text(encoding="utf-8")
-    for name in REAL_MODELS:
-        real_golden(args.models.expanduser(), name, text, args.out)
+    if args.models is None:
+        print("no --models: the real-model goldens are left as they are")
+    else:
+        text = (REPO / TEXT_FILE).read_text(encoding="utf-8")
+        for name in REAL_MODELS:
+            real_golden(args.models.expanduser(), name, text, args.out)
 
     print(f"done in {time.time() - start:.0f}s")
     return 0

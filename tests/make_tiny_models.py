@@ -21,6 +21,10 @@ Output (relative to OUTDIR):
     hf/<arch>-{f32,bf16,f16}/       config.json, generation_config.json,
                                     model.safetensors
     hf/llama-f32-sharded/           the same in two shards + index json
+    hf/<variant>-f32/               a base architecture's weights under a
+                                    config that switches on one feature
+                                    (VARIANTS: RoPE scaling, soft-capping,
+                                    chunked attention with NoPE layers)
     gguf/<arch>-{f32,f16,q8_0,q4_0}.gguf
 
 The output is byte-for-byte deterministic for a given set of pinned package
@@ -159,6 +163,40 @@ def hf_config(arch: str) -> dict:
             "use_bidirectional_attention": False,
         }
     raise ValueError(arch)
+
+
+# Feature variants: (name, base architecture, config keys added to or
+# replacing the base's). Same weights as the base (same seed); F32 Hugging
+# Face folders only, since their oracle is transformers on the HF folder.
+# The numbers are chosen so each feature changes the logits of the 48-token
+# oracle text far beyond the test tolerance (tests/make_logits_golden.py
+# checks that); they are not meant to look like any real model's.
+VARIANTS = (
+    # Every inv_freq divided by 4 (the legacy "type" key, as older configs
+    # spell it).
+    ("llama-rope-linear", "llama", {"rope_scaling": {"type": "linear", "factor": 4.0}}),
+    # Llama 3.1's scheme with an original context (32) shorter than the
+    # 48-token oracle text, so positions run past it. head_dim 16 at theta
+    # 1e5 gives wavelengths 2*pi*10^(5j/8) = 6.3, 26.5, 112, 471, ... tokens;
+    # with low/high_freq_factor 1/4 the bands are: wavelength < 32/4 = 8 kept
+    # (j = 0), 8..32 smoothed between kept and divided (j = 1), > 32 divided
+    # by the factor (j = 2..7). All three bands are exercised.
+    ("llama-rope-llama3", "llama", {"rope_scaling": {
+        "rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0,
+        "original_max_position_embeddings": 32}}),
+    # Gemma 2-style soft-capping. The tiny gemma3's attention scores reach
+    # about 3 and its logits about 14, so caps of 2 and 10 bend them hard
+    # (Gemma 2 uses 50 and 30 against much larger values). transformers'
+    # Gemma 3 ignores attn_logit_softcapping; see make_logits_golden.py.
+    ("gemma3-softcap", "gemma3", {"attn_logit_softcapping": 2.0, "final_logit_softcapping": 10.0}),
+    # Llama 4's iRoPE layout on the llama weights: layer 0 uses RoPE and
+    # attends within non-overlapping chunks of 16 tokens, layer 1 has no RoPE
+    # (NoPE) and attends to everything before it. Given the Llama 4 way,
+    # no_rope_layers[i] = 1 where layer i uses RoPE, without layer_types:
+    # readers derive chunked (RoPE) / full (NoPE) layers from it, as
+    # transformers' Llama4TextConfig does.
+    ("llama-chunked-nope", "llama", {"attention_chunk_size": 16, "no_rope_layers": [1, 0]}),
+)
 
 
 def generation_config(cfg: dict) -> dict:
@@ -508,6 +546,11 @@ def generate(outdir: Path) -> list[Path]:
             p = outdir / "gguf" / f"{arch}-{kind}.gguf"
             write_gguf(p, arch, cfg, weights, kind)
             written.append(p)
+    for name, base, keys in VARIANTS:
+        cfg = hf_config(base) | keys
+        d = outdir / "hf" / f"{name}-f32"
+        write_hf(d, cfg, make_weights(base, cfg), "f32")
+        written += sorted(d.iterdir())
     return written
 
 

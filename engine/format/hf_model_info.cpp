@@ -197,6 +197,16 @@ void read_tokenizer(ModelInfo& info, const fs::path& folder) {
     }
 }
 
+// Whether config.json states tie_word_embeddings at all, where apply_hf_config reads it: in text_config for
+// multimodal checkpoints, else (or when text_config lacks it) at the top level.
+bool states_tie_word_embeddings(std::string_view config_text) {
+    const nlohmann::json root = parse_json(config_text, "config.json");
+    auto states = [](const nlohmann::json& object) {
+        return object.is_object() && object.contains("tie_word_embeddings") && object["tie_word_embeddings"].is_boolean();
+    };
+    return states(root) || (root.is_object() && root.contains("text_config") && states(root["text_config"]));
+}
+
 }  // namespace
 
 ModelInfo model_info_from_hf_folder(const fs::path& folder) {
@@ -210,7 +220,8 @@ ModelInfo model_info_from_hf_folder(const fs::path& folder) {
         throw FormatError(folder.string() + ": no config.json; a Hugging Face model folder has one beside its "
                           "weights");
     }
-    apply_hf_config(read_text_file(config_path, k_max_config_bytes), "config.json", info);
+    const std::string config_text = read_text_file(config_path, k_max_config_bytes);
+    apply_hf_config(config_text, "config.json", info);
     if (fs::exists(folder / "generation_config.json")) {
         apply_generation_config(read_text_file(folder / "generation_config.json", k_max_config_bytes),
                                 "generation_config.json", info);
@@ -219,8 +230,10 @@ ModelInfo model_info_from_hf_folder(const fs::path& folder) {
     read_tokenizer(info, folder);
 
     for (const auto& t : info.tensors) info.n_params += parameters_in(t, info.quantization);
-    if (info.tensors.size() > 0 && !info.tied_embeddings) {
+    if (info.tensors.size() > 0 && !info.tied_embeddings && !states_tie_word_embeddings(config_text)) {
         // A config may omit tie_word_embeddings while the checkpoint simply has no separate output matrix.
+        // NOTE: only then. A config that says "tie_word_embeddings": false and has no lm_head.weight is another
+        // model (transformers would initialise the head randomly); loading it fails naming the missing tensor.
         const bool has_lm_head = std::any_of(info.tensors.begin(), info.tensors.end(), [](const TensorInfo& t) {
             return t.name.find("lm_head.") != std::string::npos;
         });

@@ -1,5 +1,6 @@
 #include "model/model_config.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -212,6 +213,16 @@ Result<ModelConfig> resolve_model_config(const ModelInfo& info) {
                                           "chunked_attention");
         }
         c.layers.push_back(layer);
+    }
+    // NOTE: Llama 4's iRoPE layout. Its configs mark the layers without RoPE in no_rope_layers, and both
+    // transformers (Llama4TextConfig's default layer_types) and llama.cpp make exactly those layers the
+    // full-attention ones and the RoPE layers chunked; ModelInfo keeps only the layer types. So in a model
+    // with chunked layers, the full-attention layers are NoPE. (Before this, no layer ever lost its RoPE.)
+    const bool chunked_model = std::any_of(c.layers.begin(), c.layers.end(), [](const LayerConfig& layer) {
+        return layer.mask == backend::AttentionMask::chunked;
+    });
+    if (chunked_model) {
+        for (LayerConfig& layer : c.layers) layer.uses_rope = layer.mask != backend::AttentionMask::causal;
     }
     return c;
 }

@@ -6,6 +6,23 @@
 // Tolerance (fp32): at every position, max |ours − transformers| ≤ 1e-4 · max |transformers|, and the
 // argmax is identical. This also checks the GGUF-specific work: llama's Q/K row order put back, Gemma's
 // norms stored as 1 + w.
+//
+// Feature variants (tests/make_tiny_models.py VARIANTS: a base fixture's weights under a config that turns
+// one feature on; golden tiny-<variant>.json, whose "oracle" key names the oracle as this list does):
+//   llama-rope-linear   rope_scaling linear, factor 4.
+//                       Oracle: transformers LlamaForCausalLM, its own rope_scaling code.
+//   llama-rope-llama3   rope_scaling llama3, original context 32 < 48 tokens; all three frequency bands matter.
+//                       Oracle: transformers LlamaForCausalLM, its own rope_scaling code.
+//   gemma3-softcap      attention logit cap 2, final logit cap 10.
+//                       Oracle: transformers Gemma3ForCausalLM. The final cap is its own; its Gemma 3 stores but
+//                       ignores the attention cap, so the golden script hands it to the eager attention function
+//                       the way transformers' Gemma 2 does.
+//   llama-chunked-nope  layer 0: RoPE, chunks of 16 tokens; layer 1: NoPE, full causal attention.
+//                       Oracle: transformers Llama4ForCausalLM built dense (no MoE, no L2 QK-norm, no attention
+//                       temperature tuning) from the fixture's weights; the golden script checks it against a
+//                       second construction, LlamaForCausalLM with per-layer 4D masks and identity RoPE.
+// tests/make_logits_golden.py checks that each feature, switched off, moves the logits by more than 100× the
+// tolerance, so none of these rows can pass while ignoring its feature.
 #include <cmath>
 
 #include <QtTest/QTest>
@@ -32,6 +49,11 @@ private slots:
             QTest::newRow(qPrintable("exact " + a)) << a << "hf/" + a + "-f32" << true;
         }
         QTest::newRow("hf/llama-f32-sharded") << "llama" << "hf/llama-f32-sharded" << false;
+        for (const char* variant : {"llama-rope-linear", "llama-rope-llama3", "gemma3-softcap", "llama-chunked-nope"}) {
+            const QString v = QString::fromLatin1(variant);
+            QTest::newRow(qPrintable("hf/" + v + "-f32")) << v << "hf/" + v + "-f32" << false;
+            QTest::newRow(qPrintable("exact " + v)) << v << "hf/" + v + "-f32" << true;
+        }
     }
 
     void matchesTransformers() {
@@ -74,15 +96,24 @@ private slots:
         QVERIFY2(appended.ok(), appended.ok() ? "" : appended.error().message.c_str());
         QCOMPARE(positions, static_cast<int>(tokens.size()));
         QVERIFY2(failure.isEmpty(), qPrintable(failure));
-        qInfo("%s: worst relative error %.3g over %d positions", qPrintable(model), worst, positions);
+        qInfo("%s: worst relative error %.3g over %d positions; oracle: %s", qPrintable(model), worst, positions,
+              golden.value("oracle", std::string("transformers, unmodified (eager)")).c_str());
     }
 
+    void chunkedPrefillEqualsOnePass_data() {
+        QTest::addColumn<QString>("fixture");
+        QTest::newRow("gemma3") << "gemma3";                          // sliding window of 8
+        QTest::newRow("gemma3-softcap") << "gemma3-softcap";
+        QTest::newRow("llama-chunked-nope") << "llama-chunked-nope";  // pieces cross the chunk start at 16
+    }
     void chunkedPrefillEqualsOnePass() {
         // The same tokens fed in pieces (prefill chunks, then one at a time) give the logits of one pass:
         // the KV cache and positions carry over correctly.
-        const auto golden = read_golden("tiny-gemma3.json");
+        QFETCH(QString, fixture);
+        const auto golden = read_golden("tiny-" + fixture.toStdString() + ".json");
         const auto tokens = golden["tokens"].get<std::vector<TokenId>>();
-        auto model = LanguageModel::load(QStringLiteral(HEARTH_FIXTURES_DIR "/models/hf/gemma3-f32").toStdString());
+        auto model = LanguageModel::load(QStringLiteral(HEARTH_FIXTURES_DIR "/models/hf/").toStdString() +
+                                         fixture.toStdString() + "-f32");
         QVERIFY(model.ok());
         auto session = (*model)->start_session();
         QVERIFY(session.ok());

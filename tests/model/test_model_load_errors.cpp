@@ -279,6 +279,25 @@ private slots:
         EXPECT_LOAD_ERROR(model.write(m_dir, "hf-missing"), "'model.layers.1.mlp.up_proj.weight'", "missing");
     }
 
+    // "tie_word_embeddings": false promises an output matrix of its own; without lm_head.weight transformers
+    // would initialise one randomly, so the load fails naming it. Only a config that does not say is taken to
+    // tie a checkpoint that has no lm_head.weight.
+    void untiedConfigWithoutLmHead() {
+        TinyHf untied;
+        untied.config["tie_word_embeddings"] = false;
+        EXPECT_LOAD_ERROR(untied.write(m_dir, "hf-untied-no-head"), "'lm_head.weight'", "missing");
+
+        const auto i64 = [](std::uint64_t v) { return static_cast<std::int64_t>(v); };
+        untied.add("lm_head.weight", {i64(k_vocab), i64(k_hidden)});
+        auto with_head = LanguageModel::load(untied.write(m_dir, "hf-untied-with-head"), small_options());
+        QVERIFY2(with_head.ok(), with_head.ok() ? "" : with_head.error().message.c_str());
+
+        TinyHf unstated;
+        unstated.config.erase("tie_word_embeddings");
+        auto tied = LanguageModel::load(unstated.write(m_dir, "hf-tie-unstated"), small_options());
+        QVERIFY2(tied.ok(), tied.ok() ? "" : tied.error().message.c_str());
+    }
+
     // Qwen2 has Q/K/V biases: a checkpoint without them is another model.
     void qwen2WithoutAttentionBias() {
         TinyHf model;
