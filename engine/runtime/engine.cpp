@@ -141,9 +141,10 @@ Result<std::unique_ptr<Engine>> Engine::load(const LoadPlan& plan, std::function
     impl.totals.kv_blocks_total = n_blocks;
     impl.totals.kv_block_size = k_block_size;
     impl.published = impl.totals;
-    spdlog::info("engine: KV cache of {} tokens ({} MiB, {}), up to {} requests at once, {} tokens per step",
+    spdlog::info("engine: KV cache of {} tokens ({} MiB, {}), up to {} {} at once, {} tokens per step",
                  static_cast<std::int64_t>(n_blocks) * k_block_size, impl.cache->bytes() >> 20,
-                 std::string(name(plan.kv_cache_type)), plan.max_running, plan.max_batch_tokens);
+                 std::string(name(plan.kv_cache_type)), plan.max_running,
+                 plan.max_running == 1 ? "request" : "requests", plan.max_batch_tokens);
     impl.thread = std::thread([&impl] { impl.loop(); });
     return engine;
 }

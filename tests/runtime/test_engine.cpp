@@ -194,6 +194,38 @@ private slots:
         QCOMPARE(clean.get(0).tokens, collector.get(1).tokens);
     }
 
+    void chats_sharing_a_system_prompt_share_its_blocks() {
+        // Two different chats that start with the same 40-token system prompt, one after the other: the
+        // second reuses the first's two full blocks of it, and still answers as it would alone.
+        auto engine = load_engine("hf/qwen2-f32", 512, 1024);
+        std::mt19937 rng(23);
+        const auto system_prompt = random_prompt(rng, 40, 256);
+        std::vector<std::vector<TokenId>> prompts;
+        for (int chat = 0; chat < 2; ++chat) {
+            auto prompt = system_prompt;
+            const auto message = random_prompt(rng, 7 + chat * 5, 256);
+            prompt.insert(prompt.end(), message.begin(), message.end());
+            prompts.push_back(prompt);
+        }
+        RequestCollector collector;
+        for (int chat = 0; chat < 2; ++chat) {
+            Request r = greedy(prompts[static_cast<std::size_t>(chat)], 6);
+            r.on_update = collector.callback(chat);
+            QVERIFY(engine->submit(std::move(r)));
+            QVERIFY(collector.wait_finished(chat + 1));
+        }
+        QCOMPARE(collector.get(0).stats.cached_prompt_tokens, 0);
+        QCOMPARE(collector.get(1).stats.cached_prompt_tokens, 32);
+
+        auto fresh = load_engine("hf/qwen2-f32", 512, 1024);
+        RequestCollector alone;
+        Request r = greedy(prompts[1], 6);
+        r.on_update = alone.callback(0);
+        QVERIFY(fresh->submit(std::move(r)));
+        QVERIFY(alone.wait_finished(1));
+        QCOMPARE(alone.get(0).tokens, collector.get(1).tokens);
+    }
+
     void bad_requests_fail_alone() {
         auto engine = load_engine("gguf/llama-q8_0.gguf", 64, 128);
         RequestCollector collector;
