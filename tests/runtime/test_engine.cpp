@@ -120,7 +120,10 @@ private slots:
         Request r = greedy(random_prompt(rng, 20, 256), 100000);
         // Cancel from the callback's thread after the third token, and from this thread for a second request.
         r.on_update = collector.callback(0, [&](int) {
-            if (++tokens_seen == 3) engine->cancel(id.load());
+            if (++tokens_seen != 3) return;
+            // On a busy machine the engine can get this far before submit's id is stored below.
+            while (id.load() == 0) std::this_thread::yield();
+            engine->cancel(id.load());
         });
         Request other = greedy(random_prompt(rng, 30, 256), 100000);
         other.on_update = collector.callback(1);
