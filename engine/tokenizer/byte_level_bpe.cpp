@@ -1,8 +1,5 @@
 #include "tokenizer/byte_level_bpe.h"
 
-#include <algorithm>
-#include <functional>
-
 #include "common/utf8.h"
 #include "tokenizer/utf8_scan.h"
 
@@ -53,14 +50,31 @@ std::string ByteLevelBpe::unmap(std::string_view token_text) {
     return bytes;
 }
 
-Result<ByteLevelBpe> ByteLevelBpe::build(const Vocab& vocab, const std::vector<std::string_view>& merges) {
-    ByteLevelBpe bpe;
+std::string ByteLevelBpe::map(std::string_view bytes) {
+    std::string spelled;
+    spelled.reserve(bytes.size() * 2);
+    const auto& table = byte_to_code_point();
+    for (const char c : bytes) append_utf8(spelled, table[static_cast<std::uint8_t>(c)]);
+    return spelled;
+}
+
+void ByteLevelBpe::find_byte_tokens(const Vocab& vocab) {
     const auto& table = byte_to_code_point();
     for (int b = 0; b < 256; ++b) {
         std::string spelled;
         append_utf8(spelled, table[b]);
-        bpe.m_byte_token[b] = vocab.lookup(spelled);
+        m_byte_token[b] = vocab.lookup(spelled);
     }
+}
+
+ByteLevelBpe::ByteLevelBpe(const Vocab& vocab, MergeTable merges, bool ignore_merges)
+    : m_merges(std::move(merges)), m_vocab(ignore_merges ? &vocab : nullptr) {
+    find_byte_tokens(vocab);
+}
+
+Result<ByteLevelBpe> ByteLevelBpe::build(const Vocab& vocab, const std::vector<std::string_view>& merges) {
+    ByteLevelBpe bpe;
+    bpe.find_byte_tokens(vocab);
     bpe.m_merges.reserve(merges.size());
     std::string joined;
     for (std::size_t rank = 0; rank < merges.size(); ++rank) {
@@ -78,67 +92,26 @@ Result<ByteLevelBpe> ByteLevelBpe::build(const Vocab& vocab, const std::vector<s
         joined.assign(left).append(right);
         const TokenId result = vocab.lookup(joined);
         if (result < 0) return Error{where + " makes " + quoted_for_message(joined) + ", which is not in the vocabulary"};
-        // A repeated merge keeps its first (best) rank.
-        bpe.m_merges.try_emplace(key(left_id, right_id), Merge{static_cast<std::int32_t>(rank), result});
+        bpe.m_merges.add(left_id, right_id, static_cast<std::int32_t>(rank), result);
     }
     return bpe;
 }
 
 void ByteLevelBpe::encode_piece(std::string_view piece, std::vector<TokenId>& out) const {
-    // symbols: a doubly linked list over the piece's bytes; a merge folds the right symbol into the left.
-    struct Symbol {
-        TokenId id;
-        std::int32_t prev, next;
-    };
-    struct Candidate {
-        std::int32_t rank, left;
-        TokenId left_id, right_id, result;
-        bool operator>(const Candidate& o) const { return rank != o.rank ? rank > o.rank : left > o.left; }
-    };
-    thread_local std::vector<Symbol> symbols;
-    thread_local std::vector<Candidate> heap;  // a min-heap through std::push_heap / pop_heap
-    symbols.clear();
-    heap.clear();
+    if (m_vocab) {
+        if (const TokenId whole = m_vocab->lookup(map(piece)); whole >= 0) {
+            out.push_back(whole);
+            return;
+        }
+    }
+    thread_local std::vector<TokenId> ids;
+    ids.clear();
     for (const char c : piece) {
         const TokenId id = m_byte_token[static_cast<std::uint8_t>(c)];
-        if (id < 0) continue;  // a byte the vocabulary cannot spell is dropped, as HF's BPE does without <unk>
-        const auto n = static_cast<std::int32_t>(symbols.size());
-        symbols.push_back({id, n - 1, n + 1});
+        if (id >= 0) ids.push_back(id);  // a byte the vocabulary cannot spell is dropped, as HF's BPE does without <unk>
     }
-    if (symbols.empty()) return;
-    symbols.back().next = -1;
-    if (symbols.size() == 1) {
-        out.push_back(symbols[0].id);
-        return;
-    }
-
-    const auto consider = [&](std::int32_t left) {
-        if (left < 0) return;
-        const std::int32_t right = symbols[left].next;
-        if (right < 0) return;
-        const auto it = m_merges.find(key(symbols[left].id, symbols[right].id));
-        if (it == m_merges.end()) return;
-        heap.push_back({it->second.rank, left, symbols[left].id, symbols[right].id, it->second.result});
-        std::push_heap(heap.begin(), heap.end(), std::greater<>{});
-    };
-    for (std::int32_t i = 0; i + 1 < static_cast<std::int32_t>(symbols.size()); ++i) consider(i);
-
-    while (!heap.empty()) {
-        std::pop_heap(heap.begin(), heap.end(), std::greater<>{});
-        const Candidate top = heap.back();
-        heap.pop_back();
-        Symbol& left = symbols[top.left];
-        // Stale entries (one side merged since) no longer describe the pair at this place.
-        if (left.id != top.left_id || left.next < 0 || symbols[left.next].id != top.right_id) continue;
-        const std::int32_t right = left.next;
-        left.id = top.result;
-        left.next = symbols[right].next;
-        if (left.next >= 0) symbols[left.next].prev = top.left;
-        symbols[right].id = -1;  // removed
-        if (left.prev >= 0) consider(left.prev);
-        consider(top.left);
-    }
-    for (std::int32_t i = 0; i >= 0; i = symbols[i].next) out.push_back(symbols[i].id);
+    m_merges.apply(ids);
+    out.insert(out.end(), ids.begin(), ids.end());
 }
 
 }  // namespace hearth::tokenizer

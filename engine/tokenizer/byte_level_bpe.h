@@ -12,6 +12,7 @@
 
 #include "hearth/result.h"
 #include "hearth/tokenizer.h"
+#include "tokenizer/merge_table.h"
 #include "tokenizer/vocab.h"
 
 namespace hearth::tokenizer {
@@ -24,6 +25,9 @@ class ByteLevelBpe {
 public:
     // `merges` are "left right" in rank order (tokenizer.ggml.merges). Errors name the merge's index.
     static Result<ByteLevelBpe> build(const Vocab& vocab, const std::vector<std::string_view>& merges);
+    // From merges already resolved to ids (tokenizer.json). With `ignore_merges`, a piece the vocabulary
+    // holds whole is that token, merges or not (tokenizers' BPE ignore_merges, Llama 3).
+    ByteLevelBpe(const Vocab& vocab, MergeTable merges, bool ignore_merges = false);
 
     // Appends the tokens of one pre-tokenized piece (raw bytes, any content).
     void encode_piece(std::string_view piece, std::vector<TokenId>& out) const;
@@ -31,16 +35,15 @@ public:
     // The bytes a token's text spells (characters outside the byte alphabet are kept as their UTF-8).
     static std::string unmap(std::string_view token_text);
 
+    // The piece spelled in GPT-2's byte alphabet (how the vocabulary writes it).
+    static std::string map(std::string_view bytes);
+
 private:
-    struct Merge {
-        std::int32_t rank;
-        TokenId result;
-    };
-    static std::uint64_t key(TokenId left, TokenId right) {
-        return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(left)) << 32) | static_cast<std::uint32_t>(right);
-    }
+    ByteLevelBpe() = default;
+    void find_byte_tokens(const Vocab& vocab);
     std::array<TokenId, 256> m_byte_token{};  // the token spelling each single byte, -1 if the vocabulary lacks it
-    std::unordered_map<std::uint64_t, Merge> m_merges;
+    MergeTable m_merges;
+    const Vocab* m_vocab = nullptr;  // for ignore_merges only
 };
 
 }  // namespace hearth::tokenizer

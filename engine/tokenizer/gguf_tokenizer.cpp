@@ -6,7 +6,7 @@
 //   merges         [m] strings "left right", in rank order (byte-level only, required there)
 //   pre            the pre-tokenizer's name (byte-level only; absent = "default")
 //   bos_token_id, eos_token_id, unknown_token_id, padding_token_id: token ids, optional, within [0, n)
-//   add_bos_token, add_space_prefix: booleans, optional
+//   add_bos_token, add_eos_token, add_space_prefix: booleans, optional
 #include <limits>
 #include <memory>
 #include <string>
@@ -122,7 +122,8 @@ std::shared_ptr<Tokenizer::Impl> load(const GgufFile& file) {
     (void)token_id(file, "unknown_token_id", n);
     (void)token_id(file, "padding_token_id", n);
     // llama.cpp's defaults: a SentencePiece vocabulary adds BOS and a space prefix unless it says otherwise.
-    impl->add_bos = file.get_bool(key_of("add_bos_token")).value_or(!byte_level);
+    if (file.get_bool(key_of("add_bos_token")).value_or(!byte_level) && impl->bos) impl->prefix.push_back(*impl->bos);
+    if (file.get_bool(key_of("add_eos_token")).value_or(false) && impl->eos) impl->suffix.push_back(*impl->eos);
 
     if (byte_level) {
         const GgufArray* merges = find_array(file, "merges", false, std::nullopt);
@@ -137,6 +138,7 @@ std::shared_ptr<Tokenizer::Impl> load(const GgufFile& file) {
     } else {
         impl->pre_name = std::string(file.get_string(key_of("pre")).value_or(""));
         impl->add_space_prefix = file.get_bool(key_of("add_space_prefix")).value_or(true);
+        impl->strip_first_space = impl->add_space_prefix;
         impl->sentencepiece.emplace(impl->vocab);
     }
     impl->special_tokens.emplace(impl->vocab);

@@ -109,26 +109,79 @@ void split_level(const std::vector<std::shared_ptr<const PreTokenizer::Regex>>& 
 
 }  // namespace
 
+namespace {
+
+Result<std::shared_ptr<const PreTokenizer::Regex>> compile_regex(const std::string& pattern) {
+    int error_code = 0;
+    PCRE2_SIZE error_offset = 0;
+    auto regex = std::make_shared<PreTokenizer::Regex>();
+    regex->code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.c_str()), pattern.size(), PCRE2_UTF | PCRE2_UCP,
+                                &error_code, &error_offset, nullptr);
+    if (!regex->code) {
+        std::array<PCRE2_UCHAR, 256> message{};
+        pcre2_get_error_message(error_code, message.data(), message.size());
+        return Error{"regex " + quoted_for_message(pattern) + " does not compile at offset " +
+                     std::to_string(error_offset) + ": " + reinterpret_cast<const char*>(message.data())};
+    }
+    // Without JIT support (some platforms) pcre2_match() interprets the pattern: slower, same result.
+    pcre2_jit_compile(regex->code, PCRE2_JIT_COMPLETE);
+    return std::shared_ptr<const PreTokenizer::Regex>(std::move(regex));
+}
+
+// Matches of `regex` in well-formed UTF-8 `subject`, offsets shifted by `base`.
+void find_in_run(const PreTokenizer::Regex& regex, std::string_view subject, std::size_t base, std::vector<TextRange>& out) {
+    MatchState& state = match_state();
+    const auto* bytes = reinterpret_cast<PCRE2_SPTR>(subject.data());
+    std::size_t pos = 0;
+    while (pos < subject.size()) {
+        const int rc = pcre2_match(regex.code, bytes, subject.size(), pos, PCRE2_NO_UTF_CHECK, state.data, state.context);
+        if (rc < 0) break;
+        const PCRE2_SIZE* ovector = pcre2_get_ovector_pointer(state.data);
+        const std::size_t begin = ovector[0], end = ovector[1];
+        if (end == begin) {
+            pos = begin + std::max<std::size_t>(1, utf8_char_length(subject, begin));
+            continue;
+        }
+        out.push_back({base + begin, base + end});
+        pos = end;
+    }
+}
+
+}  // namespace
+
 Result<PreTokenizer> PreTokenizer::from_patterns(const std::vector<std::string>& patterns) {
     PreTokenizer result;
     for (const auto& pattern : patterns) {
-        int error_code = 0;
-        PCRE2_SIZE error_offset = 0;
-        auto regex = std::make_shared<Regex>();
-        regex->code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.c_str()), pattern.size(),
-                                    PCRE2_UTF | PCRE2_UCP, &error_code, &error_offset, nullptr);
-        if (!regex->code) {
-            std::array<PCRE2_UCHAR, 256> message{};
-            pcre2_get_error_message(error_code, message.data(), message.size());
-            return Error{"pre-tokenizer regex " + quoted_for_message(pattern) + " does not compile at offset " +
-                         std::to_string(error_offset) + ": " + reinterpret_cast<const char*>(message.data())};
-        }
-        // Without JIT support (some platforms) pcre2_match() interprets the pattern: slower, same result.
-        pcre2_jit_compile(regex->code, PCRE2_JIT_COMPLETE);
-        result.m_chain.push_back(std::move(regex));
+        auto regex = compile_regex(pattern);
+        if (!regex) return Error{"pre-tokenizer " + regex.error().message};
+        result.m_chain.push_back(std::move(regex).value());
     }
     return result;
 }
+
+Result<RegexMatcher> RegexMatcher::compile(const std::string& pattern) {
+    auto regex = compile_regex(pattern);
+    if (!regex) return regex.error();
+    RegexMatcher matcher;
+    matcher.m_regex = std::move(regex).value();
+    return matcher;
+}
+
+void RegexMatcher::find_all(std::string_view text, std::vector<TextRange>& out) const {
+    std::size_t run_start = 0, i = 0;
+    while (i < text.size()) {
+        const std::size_t length = utf8_char_length(text, i);
+        if (length != 0) {
+            i += length;
+            continue;
+        }
+        if (i > run_start) find_in_run(*m_regex, text.substr(run_start, i - run_start), run_start, out);
+        run_start = ++i;
+    }
+    if (i > run_start) find_in_run(*m_regex, text.substr(run_start, i - run_start), run_start, out);
+}
+
+std::string_view PreTokenizer::gpt2_pattern() { return k_gpt2; }
 
 Result<PreTokenizer> PreTokenizer::for_gguf_pre(std::string_view pre) {
     for (const auto& chain : chains()) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "hearth/result.h"
+#include "hearth/tokenizer.h"
 
 namespace hearth::tokenizer {
 
@@ -24,11 +25,26 @@ public:
     void split(std::string_view text, std::vector<std::string_view>& pieces) const;
 
     static std::vector<std::string_view> known_names();
+    // GPT-2's regex (Hugging Face's ByteLevel pre-tokenizer with use_regex).
+    static std::string_view gpt2_pattern();
 
     struct Regex;
 
 private:
     std::vector<std::shared_ptr<const Regex>> m_chain;
+    friend class RegexMatcher;
+};
+
+// One compiled regex (PCRE2, UTF + UCP, JIT) for tokenizer.json's Split and Replace patterns.
+class RegexMatcher {
+public:
+    static Result<RegexMatcher> compile(const std::string& pattern);
+    // Appends [begin, end) of each non-empty, non-overlapping match, left to right. Bytes that are not
+    // well-formed UTF-8 never match.
+    void find_all(std::string_view text, std::vector<TextRange>& out) const;
+
+private:
+    std::shared_ptr<const PreTokenizer::Regex> m_regex;
 };
 
 }  // namespace hearth::tokenizer

@@ -53,7 +53,7 @@ std::string StreamingDecoder::push(TokenId id) {
     std::string out;
     if (!impl.vocab.contains(id) || (m_options.skip_control && impl.vocab.kind(id) == TokenKind::control)) return out;
     std::string_view bytes = impl.decoded_bytes(id);
-    if (m_first && impl.add_space_prefix && impl.vocab.kind(id) == TokenKind::normal && !bytes.empty() && bytes[0] == ' ') {
+    if (m_first && impl.strip_first_space && impl.vocab.kind(id) == TokenKind::normal && !bytes.empty() && bytes[0] == ' ') {
         bytes.remove_prefix(1);
     }
     m_first = false;

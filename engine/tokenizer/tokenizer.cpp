@@ -41,28 +41,74 @@ void Tokenizer::Impl::build_decoded() {
             }
             break;
         }
-        decoded.insert(decoded.end(), bytes.begin(), bytes.end());
-        decoded_offsets.push_back(static_cast<std::uint32_t>(decoded.size()));
+        add_decoded(bytes);
     }
 }
+
+void Tokenizer::Impl::add_decoded(std::string_view bytes) {
+    decoded.insert(decoded.end(), bytes.begin(), bytes.end());
+    decoded_offsets.push_back(static_cast<std::uint32_t>(decoded.size()));
+}
+
+namespace {
+
+// tokenizer.json's pipeline for one fragment of text that holds no non-normalized added token.
+void encode_hf_fragment(const Tokenizer::Impl& impl, std::string_view fragment, bool at_start, bool parse_special,
+                        bool literal, std::vector<TokenId>& out) {
+    const tokenizer::HfPipeline& hf = *impl.hf;
+    const std::string normalized = hf.normalizer.empty() ? std::string(fragment) : hf.normalizer.apply(fragment, at_start);
+    std::vector<Fragment> parts;
+    if (hf.normalized_added) {
+        // NOTE: a fragment that overlaps literal text matches no normalized control token at all: offsets
+        // into normalized text do not map back to the input exactly.
+        hf.normalized_added->split(normalized, parse_special && !literal, {}, parts);
+    } else {
+        parts.push_back({normalized, -1});
+    }
+    std::vector<std::string> pieces;
+    for (const Fragment& part : parts) {
+        if (part.token >= 0) {
+            out.push_back(part.token);
+            continue;
+        }
+        pieces.clear();
+        hf.pre_tokenizer.split(part.text, at_start && part.text.data() == normalized.data(), pieces);
+        for (const auto& piece : pieces) {
+            if (hf.char_bpe) hf.char_bpe->encode(piece, out);
+            else impl.byte_level->encode_piece(piece, out);
+        }
+    }
+}
+
+bool overlaps(std::span<const TextRange> ranges, std::size_t begin, std::size_t end) {
+    for (const auto& r : ranges)
+        if (r.begin < end && begin < r.end) return true;
+    return false;
+}
+
+}  // namespace
 
 std::vector<TokenId> Tokenizer::encode(std::string_view text, EncodeOptions options) const {
     const Impl& impl = *m_impl;
     std::vector<TokenId> out;
     out.reserve(text.size() / 3 + 2);
-    if (options.add_bos && impl.add_bos && impl.bos) out.push_back(*impl.bos);
+    if (options.add_bos) out.insert(out.end(), impl.prefix.begin(), impl.prefix.end());
 
     thread_local std::vector<Fragment> fragments;
     thread_local std::vector<std::string_view> pieces;
     thread_local std::string normalized;
     fragments.clear();
-    impl.special_tokens->split(text, options.parse_special, fragments);
+    impl.special_tokens->split(text, options.parse_special, options.literal, fragments);
     for (const Fragment& fragment : fragments) {
         if (fragment.token >= 0) {
             out.push_back(fragment.token);
             continue;
         }
-        if (impl.kind == TokenizerKind::byte_level_bpe) {
+        if (impl.hf) {
+            const auto begin = static_cast<std::size_t>(fragment.text.data() - text.data());
+            encode_hf_fragment(impl, fragment.text, begin == 0, options.parse_special,
+                               overlaps(options.literal, begin, begin + fragment.text.size()), out);
+        } else if (impl.kind == TokenizerKind::byte_level_bpe) {
             pieces.clear();
             impl.pre_tokenizer->split(fragment.text, pieces);
             for (const auto piece : pieces) impl.byte_level->encode_piece(piece, out);
@@ -78,6 +124,7 @@ std::vector<TokenId> Tokenizer::encode(std::string_view text, EncodeOptions opti
             impl.sentencepiece->encode(impl.vocab, normalized, out);
         }
     }
+    if (options.add_eos) out.insert(out.end(), impl.suffix.begin(), impl.suffix.end());
     return out;
 }
 
@@ -97,7 +144,7 @@ std::string Tokenizer::decode(std::span<const TokenId> ids, DecodeOptions option
         if (skipped(impl, id, options)) continue;
         std::string_view bytes = impl.decoded_bytes(id);
         // The space SentencePiece put before the text is not part of it.
-        if (first && impl.add_space_prefix && impl.vocab.kind(id) == TokenKind::normal && !bytes.empty() && bytes[0] == ' ') {
+        if (first && impl.strip_first_space && impl.vocab.kind(id) == TokenKind::normal && !bytes.empty() && bytes[0] == ' ') {
             bytes.remove_prefix(1);
         }
         first = false;
@@ -118,7 +165,8 @@ TokenKind Tokenizer::kind_of(TokenId id) const {
 
 std::optional<TokenId> Tokenizer::bos() const { return m_impl->bos; }
 std::optional<TokenId> Tokenizer::eos() const { return m_impl->eos; }
-bool Tokenizer::adds_bos() const { return m_impl->add_bos && m_impl->bos.has_value(); }
+bool Tokenizer::adds_bos() const { return !m_impl->prefix.empty(); }
+bool Tokenizer::adds_eos() const { return !m_impl->suffix.empty(); }
 std::size_t Tokenizer::size() const { return m_impl->vocab.size(); }
 TokenizerKind Tokenizer::kind() const { return m_impl->kind; }
 std::string_view Tokenizer::pre_tokenizer() const { return m_impl->pre_name; }

@@ -1,9 +1,10 @@
 // Encoding speed on one core: English prose (the corpus's prose entries, repeated) through a real model's
 // tokenizer. Reports MB/s; asserts nothing. Build it in Release for a meaningful figure.
-//   bench_tokenizer <model.gguf> [megabytes, default 8]
+//   bench_tokenizer <model.gguf | Hugging Face folder with tokenizer.json> [megabytes, default 8]
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -13,7 +14,7 @@
 
 int main(int argc, char** argv) {
     if (argc < 2) {
-        std::fprintf(stderr, "usage: %s <model.gguf> [megabytes]\n", argv[0]);
+        std::fprintf(stderr, "usage: %s <model.gguf | folder> [megabytes]\n", argv[0]);
         return 2;
     }
     const double megabytes = argc > 2 ? std::atof(argv[2]) : 8.0;
@@ -29,7 +30,8 @@ int main(int argc, char** argv) {
     while (text.size() < megabytes * 1e6) text += prose;
 
     const auto load_start = std::chrono::steady_clock::now();
-    auto tokenizer = hearth::Tokenizer::from_gguf(argv[1]);
+    auto tokenizer = std::filesystem::is_directory(argv[1]) ? hearth::Tokenizer::from_hf_folder(argv[1])
+                                                            : hearth::Tokenizer::from_gguf(argv[1]);
     if (!tokenizer) {
         std::fprintf(stderr, "%s\n", tokenizer.error().message.c_str());
         return 1;

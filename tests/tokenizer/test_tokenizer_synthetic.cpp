@@ -217,6 +217,24 @@ private slots:
         QCOMPARE(byte_level.encode("he", {.add_bos = true}).size(), std::size_t{1});
     }
 
+    void addsEosWhenTheFileSays() {
+        const SentencePieceVocab v;
+        const Tokenizer without = must_load(v.builder());
+        QVERIFY(!without.adds_eos());  // add_eos_token absent: no EOS, as llama.cpp
+        QCOMPARE(without.encode("h", {.add_eos = true}), without.encode("h"));
+        GgufBuilder with_eos = v.builder();
+        with_eos.kv_bool("tokenizer.ggml.add_eos_token", true);
+        const Tokenizer t = must_load(with_eos);
+        QVERIFY(t.adds_eos());
+        const auto text = t.encode("h");
+        auto expected = text;
+        expected.push_back(2);
+        QCOMPARE(t.encode("h", {.add_eos = true}), expected);
+        QCOMPARE(t.encode("h", {.add_eos = false}), text);  // asked for by the caller only
+        expected.insert(expected.begin(), 1);
+        QCOMPARE(t.encode("h", {.add_bos = true, .add_eos = true}), expected);
+    }
+
     void streamingHoldsSplitCharacters() {
         const SentencePieceVocab v;
         const Tokenizer t = must_load(v.builder(false));
