@@ -2,6 +2,10 @@
 // A fixed team of worker threads for the CPU backend's ops. Decode runs a few hundred small ops per token,
 // so handing out work must cost microseconds, not a condition-variable round trip: idle workers spin for a
 // short while before they sleep, and the calling thread works too instead of waiting.
+//
+// A run waits only for the workers that joined it. On a busy machine (a compile, another app) a worker may
+// not get a core for a whole time slice; the caller then does that worker's share itself and closes the
+// job, instead of waiting milliseconds for a worker that would find nothing left to do.
 
 #include <atomic>
 #include <cstdint>
@@ -38,8 +42,10 @@ private:
     std::int64_t m_n_items = 0;
     std::int64_t m_grain = 1;
     std::atomic<std::int64_t> m_next_item{0};
-    std::atomic<int> m_busy_workers{0};
-    std::atomic<std::uint64_t> m_generation{0};
+    // The job's state in one word, so joining a job and closing it cannot race: bits 32–63 count jobs
+    // (a new value wakes the workers), bit 31 says the job takes no more workers, bits 0–30 count the
+    // workers inside it.
+    std::atomic<std::uint64_t> m_state{0};
     std::atomic<bool> m_stopping{false};
 };
 
