@@ -7,6 +7,7 @@
 #include <atomic>
 #include <functional>
 #include <span>
+#include <vector>
 
 #include "hearth/language_model.h"
 
@@ -26,5 +27,11 @@ struct KvQualityReport {
 Result<KvQualityReport> measure_kv_quality(LanguageModel& model, std::span<const TokenId> tokens, TensorType candidate,
                                            TensorType reference = TensorType::F16,
                                            const std::function<bool(double)>& progress = {});
+// Several candidates against one reference pass (one report per candidate, in order): cheaper than one
+// call per candidate, which would recompute the reference each time.
+Result<std::vector<KvQualityReport>> measure_kv_quality(LanguageModel& model, std::span<const TokenId> tokens,
+                                                        std::span<const TensorType> candidates,
+                                                        TensorType reference = TensorType::F16,
+                                                        const std::function<bool(double)>& progress = {});
 
 }  // namespace hearth
