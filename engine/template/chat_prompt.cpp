@@ -140,6 +140,9 @@ Result<std::vector<TokenId>> ChatPrompt::encode(const nlohmann::ordered_json& me
     EncodeOptions options{.add_bos = false, .parse_special = true};
 
     // Control text inside the messages: render again with it marked, to learn where it lands in the prompt.
+    // NOTE: only whole control-token text inside a message is kept literal. A message ending in part of one
+    // ("<|im_") that the template's next characters would complete is not caught; the templates Hearth knows
+    // follow message text with a whole control token or a newline, which complete nothing.
     nlohmann::ordered_json marked = messages;
     std::vector<std::string> pieces;
     if (!m_control_texts.empty()) mark(marked, ControlTextFinder(m_control_texts), pieces);
