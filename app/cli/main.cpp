@@ -33,6 +33,8 @@ commands:
                                       top-k logits and log-sum-exp at every position of a token sequence
   bench --model PATH [--prompt-tokens P] [--gen-tokens G] [--threads N] [--json]
                                       prefill and decode speed, against the measured memory bandwidth
+  doctor --model PATH [--simulate PROFILE] [--weights-dtype X] [--kv-dtype Y] [--ctx N] [--measure] [--json]
+                                      what loading the model would do here (or on a simulated GPU), and why
   (each command's --help-less usage lists its options: run it without arguments)
 
 options:
@@ -95,6 +97,7 @@ int main(int argc, char** argv) {
     if (command == "chat") return hearth::cli::run_chat(rest);
     if (command == "logits") return hearth::cli::run_logits(rest);
     if (command == "bench") return hearth::cli::run_bench(rest);
+    if (command == "doctor") return hearth::cli::run_doctor(rest);
     std::cerr << "hearth-cli: unknown command '" << command << "'\n\n" << k_usage;
     return 2;
 }

@@ -13,5 +13,7 @@ int run_chat(std::span<const std::string_view> args);
 int run_logits(std::span<const std::string_view> args);
 // hearth-cli bench --model PATH [--prompt-tokens P] [--gen-tokens G] [--threads N] [--json]
 int run_bench(std::span<const std::string_view> args);
+// hearth-cli doctor --model PATH [--simulate PROFILE] [--weights-dtype X] [--kv-dtype Y] [--ctx N] [--measure] [--json]
+int run_doctor(std::span<const std::string_view> args);
 
 }  // namespace hearth::cli

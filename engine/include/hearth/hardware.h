@@ -4,7 +4,9 @@
 // GPU the machine does not have.
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace hearth {
@@ -44,6 +46,12 @@ struct HardwareInfo {
 void derive_gpu_features(GpuDevice& device);
 
 HardwareInfo probe();
+
+// The hardware profiles tests and `hearth-cli doctor --simulate` use: gtx1080 (6.1, 8 GB), v100 (7.0, 16 GB),
+// t4 (7.5, 16 GB), rtx3090 (8.6, 24 GB), rtx4090 (8.9, 24 GB), h100 (9.0, 80 GB), and cpu (no GPU). Each has
+// a 16-thread AVX2 CPU and 64 GiB of RAM; a GPU's free memory is its total. nullopt for an unknown name.
+std::optional<HardwareInfo> hardware_profile(std::string_view name);
+std::string_view hardware_profile_names();  // "gtx1080, v100, t4, rtx3090, rtx4090, h100, cpu"
 
 // One line per device for people: "CPU: AMD EPYC 7B13, 2 threads, AVX2 FMA F16C · RAM 23.4 GiB".
 std::string describe(const HardwareInfo& hardware);
