@@ -26,6 +26,12 @@ Output (relative to OUTDIR):
                                     (VARIANTS: RoPE scaling, soft-capping,
                                     chunked attention with NoPE layers)
     gguf/<arch>-{f32,f16,q8_0,q4_0}.gguf
+    hf/seed-s{1,2,3,5}-*/           the load planner's seed cases (DESIGN.md
+                                    S1-S5): a BF16 MoE with values beyond
+                                    FP16's range, Llama 4-style chunked/NoPE
+                                    attention, a bitsandbytes nf4 checkpoint,
+                                    a GPTQ checkpoint with dense layers and an
+                                    empty scale tensor (see SEED CASES below)
 
 The output is byte-for-byte deterministic for a given set of pinned package
 versions: fixed seeds, sorted JSON, no timestamps.
@@ -551,6 +557,190 @@ def generate(outdir: Path) -> list[Path]:
         d = outdir / "hf" / f"{name}-f32"
         write_hf(d, cfg, make_weights(base, cfg), "f32")
         written += sorted(d.iterdir())
+    written += gen_seed_cases(outdir)
+    return written
+
+
+# --------------------------------------------------------------------------
+# SEED CASES: checkpoints shaped like the field failures the load planner is
+# built against (DESIGN.md S1-S5). Same tiny dimensions; their own seeds. The
+# planner tests (tests/plan/test_seed_cases.cpp) read them; S4 (FP8 KV on a
+# GQA Qwen2) uses the ordinary qwen2 models.
+# --------------------------------------------------------------------------
+
+SEED_CASE_SEEDS = {"s1": 2001, "s2": 2002, "s3": 2003, "s5": 2005}
+FP16_MAX = 65504.0
+# S1's planted values: tensor -> (flat index, value). Each is beyond FP16's
+# range, in an expert, the router and a norm, all of which an f16 plan
+# converts.
+S1_PLANTED = {
+    "model.layers.1.block_sparse_moe.experts.3.w2.weight": (5, 1.0e6),
+    "model.layers.0.block_sparse_moe.gate.weight": (5, -3.0e5),
+    "model.layers.1.input_layernorm.weight": (5, 1.0e5),
+}
+# bitsandbytes' NF4 code book (bitsandbytes/functional.py, get_4bit_type).
+NF4_CODES = np.array([
+    -1.0, -0.6961928009986877, -0.5250730514526489, -0.39491748809814453,
+    -0.28444138169288635, -0.18477343022823334, -0.09105003625154495, 0.0,
+    0.07958029955625534, 0.16093020141124725, 0.24611230194568634, 0.33791524171829224,
+    0.44070982933044434, 0.5626170039176941, 0.7229568362236023, 1.0], dtype=np.float32)
+
+
+def safetensors_raw(tensors: dict[str, tuple[str, list[int], bytes]]) -> bytes:
+    """A safetensors file from (dtype, shape, raw bytes) per tensor, in name
+    order: for mixes numpy's writer cannot make (BF16 beside U8 and I32)."""
+    header: dict[str, object] = {"__metadata__": {"format": "pt"}}
+    blobs = []
+    offset = 0
+    for name in sorted(tensors):
+        dtype, shape, raw = tensors[name]
+        header[name] = {"dtype": dtype, "shape": shape, "data_offsets": [offset, offset + len(raw)]}
+        blobs.append(raw)
+        offset += len(raw)
+    head = json.dumps(header, separators=(",", ":"), sort_keys=True).encode()
+    head += b" " * (-len(head) % 8)
+    return struct.pack("<Q", len(head)) + head + b"".join(blobs)
+
+
+def bf16_entry(x: np.ndarray) -> tuple[str, list[int], bytes]:
+    return "BF16", list(x.shape), to_bf16_bits(x).tobytes()
+
+
+def seed_llama_weights(rng: np.random.Generator, layers: int, experts: int = 0) -> dict[str, np.ndarray]:
+    """llama-block weights in transformers' names; with experts > 0, the MLP
+    is a Mixtral-style sparse MoE (router `block_sparse_moe.gate`, experts
+    w1/w3 up, w2 down)."""
+    def linear(out_f: int, in_f: int) -> np.ndarray:
+        return master(rng, (out_f, in_f), in_f ** -0.5)
+
+    w: dict[str, np.ndarray] = {"model.embed_tokens.weight": master(rng, (VOCAB, HIDDEN), 0.25)}
+    for i in range(layers):
+        p = f"model.layers.{i}."
+        w[p + "input_layernorm.weight"] = master(rng, (HIDDEN,), 0.1, 1.0)
+        w[p + "self_attn.q_proj.weight"] = linear(HEADS * HEAD_DIM, HIDDEN)
+        w[p + "self_attn.k_proj.weight"] = linear(KV_HEADS * HEAD_DIM, HIDDEN)
+        w[p + "self_attn.v_proj.weight"] = linear(KV_HEADS * HEAD_DIM, HIDDEN)
+        w[p + "self_attn.o_proj.weight"] = linear(HIDDEN, HEADS * HEAD_DIM)
+        w[p + "post_attention_layernorm.weight"] = master(rng, (HIDDEN,), 0.1, 1.0)
+        if experts:
+            w[p + "block_sparse_moe.gate.weight"] = linear(experts, HIDDEN)
+            for e in range(experts):
+                x = f"{p}block_sparse_moe.experts.{e}."
+                w[x + "w1.weight"] = linear(INTERMEDIATE, HIDDEN)
+                w[x + "w3.weight"] = linear(INTERMEDIATE, HIDDEN)
+                w[x + "w2.weight"] = linear(HIDDEN, INTERMEDIATE)
+        else:
+            w[p + "mlp.gate_proj.weight"] = linear(INTERMEDIATE, HIDDEN)
+            w[p + "mlp.up_proj.weight"] = linear(INTERMEDIATE, HIDDEN)
+            w[p + "mlp.down_proj.weight"] = linear(HIDDEN, INTERMEDIATE)
+    w["model.norm.weight"] = master(rng, (HIDDEN,), 0.1, 1.0)
+    w["lm_head.weight"] = linear(VOCAB, HIDDEN)
+    return w
+
+
+def nf4_quantize(x: np.ndarray) -> tuple[bytes, np.ndarray]:
+    """bitsandbytes 4-bit NF4 of a weight, as Linear4bit saves it: blocks of 64
+    consecutive values scaled by their absmax, each value the index of the
+    nearest code, two per byte (first value in the high nibble)."""
+    flat = x.reshape(-1, 64)
+    absmax = np.abs(flat).max(axis=1).astype(np.float32)
+    scaled = flat / np.where(absmax == 0, 1, absmax)[:, None]
+    codes = np.abs(scaled[..., None] - NF4_CODES).argmin(axis=-1).astype(np.uint8).reshape(-1)
+    packed = (codes[0::2] << 4) | codes[1::2]
+    return packed.tobytes(), absmax
+
+
+def gen_seed_cases(outdir: Path) -> list[Path]:
+    written = []
+
+    def emit(name: str, cfg: dict, tensors: dict[str, tuple[str, list[int], bytes]]) -> None:
+        d = outdir / "hf" / name
+        write_atomic(d / "config.json", json_bytes(cfg))
+        write_atomic(d / "generation_config.json", json_bytes(generation_config(cfg)))
+        write_atomic(d / "model.safetensors", safetensors_raw(tensors))
+        written.extend(sorted(d.iterdir()))
+
+    base = hf_config("llama") | {"tie_word_embeddings": False}
+
+    # S1: a BF16 mixture-of-experts checkpoint (Mixtral layout, 4 experts, 2
+    # per token) with values beyond FP16's range planted in an expert, the
+    # router and a norm.
+    w = seed_llama_weights(np.random.default_rng(SEED_CASE_SEEDS["s1"]), LAYERS, experts=4)
+    for name, (index, value) in S1_PLANTED.items():
+        w[name].reshape(-1)[index] = value
+    cfg = base | {"architectures": ["MixtralForCausalLM"], "model_type": "mixtral", "num_local_experts": 4,
+                  "num_experts_per_tok": 2, "torch_dtype": "bfloat16"}
+    emit("seed-s1-moe-bf16", cfg, {k: bf16_entry(v) for k, v in w.items()})
+
+    # S2: Llama 4's attention layout on 8 layers: chunked local attention
+    # (chunks of 4 tokens) with RoPE, except every fourth layer, which is
+    # global and has no RoPE (no_rope_layers[i] == 0).
+    w = seed_llama_weights(np.random.default_rng(SEED_CASE_SEEDS["s2"]), 8)
+    cfg = base | {"num_hidden_layers": 8, "attention_chunk_size": 4,
+                  "no_rope_layers": [0 if (i + 1) % 4 == 0 else 1 for i in range(8)], "torch_dtype": "float32"}
+    emit("seed-s2-llama4-chunked-f32", cfg,
+         {k: ("F32", list(v.shape), v.astype(np.float32).tobytes()) for k, v in w.items()})
+
+    # S3: a pre-quantized bitsandbytes nf4 checkpoint as Linear4bit saves it:
+    # each linear layer's weight packed (uint8, [n/2, 1]) with absmax,
+    # quant_map and the packed quant_state; the rest BF16 (torch_dtype
+    # bfloat16, so a V100 needs FP16 compute).
+    w = seed_llama_weights(np.random.default_rng(SEED_CASE_SEEDS["s3"]), LAYERS)
+    tensors = {}
+    for name, v in w.items():
+        if name.startswith("model.layers.") and name.endswith("_proj.weight"):
+            packed, absmax = nf4_quantize(v)
+            state = json.dumps({"quant_type": "nf4", "blocksize": 64, "dtype": "bfloat16",
+                                "shape": list(v.shape)}, sort_keys=True).encode()
+            tensors[name] = ("U8", [v.size // 2, 1], packed)
+            tensors[name + ".absmax"] = ("F32", [absmax.size], absmax.tobytes())
+            tensors[name + ".quant_map"] = ("F32", [16], NF4_CODES.tobytes())
+            tensors[name + ".quant_state.bitsandbytes__nf4"] = ("U8", [len(state)], state)
+        else:
+            tensors[name] = bf16_entry(v)
+    cfg = base | {"torch_dtype": "bfloat16", "quantization_config": {
+        "quant_method": "bitsandbytes", "load_in_4bit": True, "load_in_8bit": False,
+        "bnb_4bit_quant_type": "nf4", "bnb_4bit_compute_dtype": "bfloat16", "bnb_4bit_use_double_quant": False,
+        "bnb_4bit_quant_storage": "uint8", "llm_int8_skip_modules": None}}
+    emit("seed-s3-bnb-nf4", cfg, tensors)
+
+    # S5: a GPTQ 4-bit Qwen2 checkpoint (AutoGPTQ layout: qweight [in/8, out],
+    # qzeros [groups, out/8], scales [groups, out], g_idx [in]) whose lm_head,
+    # a vision tower and a cross-attention projection stay dense F16, and
+    # whose layer-1 o_proj scales tensor is empty ([0, 64]).
+    rng = np.random.default_rng(SEED_CASE_SEEDS["s5"])
+    w = seed_llama_weights(rng, LAYERS)
+    for i in range(LAYERS):
+        for b, n in (("q", HEADS * HEAD_DIM), ("k", KV_HEADS * HEAD_DIM), ("v", KV_HEADS * HEAD_DIM)):
+            w[f"model.layers.{i}.self_attn.{b}_proj.bias"] = master(rng, (n,), 0.1)
+    w["model.vision_tower.blocks.0.attn.qkv.weight"] = master(rng, (96, 32), 0.2)
+    w["model.vision_tower.blocks.0.mlp.fc1.weight"] = master(rng, (64, 32), 0.2)
+    w["model.layers.1.cross_attn.q_proj.weight"] = master(rng, (HIDDEN, HIDDEN), 0.1)
+    tensors = {}
+    group = 32
+    for name, v in w.items():
+        quantized = (name.startswith("model.layers.") and name.endswith("_proj.weight")
+                     and "cross_attn" not in name)
+        if not quantized:
+            tensors[name] = ("F16", list(v.shape), v.astype(np.float16).tobytes())
+            continue
+        module = name[: -len(".weight")]
+        out_f, in_f = v.shape
+        groups = in_f // group
+        qweight = rng.integers(0, 2**32, size=(in_f // 8, out_f), dtype=np.uint64).astype(np.uint32).view(np.int32)
+        qzeros = np.full((groups, out_f // 8), 0x88888888, dtype=np.uint32).view(np.int32)
+        scales = (np.abs(v).reshape(out_f, groups, group).max(axis=2).T / 7).astype(np.float16)
+        if module == "model.layers.1.self_attn.o_proj":
+            scales = np.zeros((0, out_f), dtype=np.float16)
+        tensors[module + ".qweight"] = ("I32", list(qweight.shape), qweight.tobytes())
+        tensors[module + ".qzeros"] = ("I32", list(qzeros.shape), qzeros.tobytes())
+        tensors[module + ".scales"] = ("F16", list(scales.shape), scales.tobytes())
+        g_idx = (np.arange(in_f) // group).astype(np.int32)
+        tensors[module + ".g_idx"] = ("I32", [in_f], g_idx.tobytes())
+    cfg = hf_config("qwen2") | {"tie_word_embeddings": False, "torch_dtype": "float16", "quantization_config": {
+        "quant_method": "gptq", "bits": 4, "group_size": group, "desc_act": False, "sym": True,
+        "checkpoint_format": "gptq", "damp_percent": 0.01}}
+    emit("seed-s5-gptq-int4", cfg, tensors)
     return written
 
 

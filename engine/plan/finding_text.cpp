@@ -87,7 +87,7 @@ constexpr FindingText k_texts[] = {
      "results are the same, but it is slower than the {fast} kernel, which needs {requirement}.",
      "Nothing needed. For more speed, use a device with {requirement}."},
     {"quant-dense-layer",
-     "{count} layers of this {method} checkpoint are not quantized and run unquantized ({dtype}): {layers}.",
+     "This {method} checkpoint leaves some layers unquantized ({count} in all); they run in {dtype}: {layers}.",
      "Nothing to do; they take {bytes} of the memory estimate."},
     {"tensor-empty",
      "Tensor '{tensor}' is empty (shape {shape}), so layer '{layer}' cannot be dequantized.",
@@ -104,7 +104,7 @@ constexpr FindingText k_texts[] = {
     {"attention-chunked",
      "{chunked} of the {layers} layers attend only within chunks of {chunk} tokens (chunked local attention); "
      "the other {global} attend to the whole context without RoPE. The {path} attention path handles both, "
-     "with a {kv} KV cache.",
+     "also with the {kv} KV cache.",
      "Nothing to do."},
     {"cpu-fallback",
      "The model will run on the CPU: {reason}.",

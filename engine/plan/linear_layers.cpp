@@ -261,7 +261,7 @@ void classify_modules(Context& c) {
         for (const Module& mod : c.modules) {
             if (mod.kind != Module::Kind::dense || mod.layer_kind == "embedding") continue;
             ++groups[pattern_of(mod.name)];
-            dtypes.insert(std::string(name(mod.dense_type)));
+            dtypes.insert(std::string(name(c.gpu && is_float(mod.dense_type) ? c.plan.weights_type : mod.dense_type)));
             bytes += mod.bytes;
             ++count;
         }

@@ -1,11 +1,10 @@
-// The five field failures of DESIGN.md (S1–S5) as fixtures: checkpoints written here with real safetensors
-// files and config.json (read back through inspect(), so detection comes from the files alone), planned on
-// the hardware each report involved, and loaded where the CPU engine can run them.
+// The five field failures of DESIGN.md (S1–S5) as fixtures: checkpoints made by tests/make_tiny_models.py
+// (hf/seed-s*; S4 uses the ordinary qwen2 model), read through inspect() so everything the plan knows comes
+// from the files alone, planned on the hardware each report involved, and loaded where the CPU engine can
+// run them (and where it cannot, refused with a message, never a crash).
 #include <QtTest/QTest>
 
-#include <QTemporaryDir>
 #include <cmath>
-#include <random>
 
 #include "hearth/language_model.h"
 #include "plan_models.h"
@@ -16,30 +15,6 @@ using namespace plan_test;
 namespace {
 
 std::filesystem::path fixture(const char* name) { return std::filesystem::path(HEARTH_FIXTURES_DIR) / "models" / name; }
-
-nlohmann::json base_config(const char* model_type, const Shape& s, const char* dtype) {
-    return {{"architectures", {"LlamaForCausalLM"}}, {"model_type", model_type}, {"hidden_size", s.hidden},
-            {"num_hidden_layers", s.layers}, {"num_attention_heads", s.heads}, {"num_key_value_heads", s.kv_heads},
-            {"intermediate_size", s.ffn}, {"vocab_size", s.vocab}, {"max_position_embeddings", 2048},
-            {"rms_norm_eps", 1e-5}, {"torch_dtype", dtype}, {"tie_word_embeddings", false}};
-}
-
-// Random small weights (norms 1) in the tensor's type; enough for a forward pass to be finite.
-void random_fill(const TensorInfo& t, std::vector<char>& bytes) {
-    std::mt19937 rng(static_cast<unsigned>(std::hash<std::string>{}(t.name)));
-    std::normal_distribution<float> normal(0.0f, 0.05f);
-    const bool norm = t.shape.size() == 1;
-    for (std::uint64_t i = 0; i < t.n_elements && !bytes.empty(); ++i) {
-        const float v = norm ? 1.0f : normal(rng);
-        if (t.type == TensorType::F32) std::memcpy(bytes.data() + 4 * i, &v, 4);
-        else if (t.type == TensorType::BF16) {
-            const std::uint16_t b = bf16_bits(v);
-            std::memcpy(bytes.data() + 2 * i, &b, 2);
-        } else if (bytes.size() >= t.n_elements) {
-            bytes[i] = static_cast<char>(rng() & 0xFF);
-        }
-    }
-}
 
 const KernelChoice* kernel(const LoadPlan& p, const std::string& kind) {
     for (const KernelChoice& k : p.kernels)
@@ -52,30 +27,15 @@ const KernelChoice* kernel(const LoadPlan& p, const std::string& kind) {
 class TestSeedCases : public QObject {
     Q_OBJECT
 
-    QTemporaryDir m_dir;
-
 private slots:
     // S1: a BF16 mixture-of-experts checkpoint with f16 requested resolves FP16 for every tensor and kernel
     // (experts, router, norms included) and counts the planted out-of-range values; auto keeps BF16 on an
     // RTX 3090 and picks FP16 on a V100. The engine has no expert layers yet: the plan says so (refusal).
     void s1MoeBf16ToF16() {
-        const Shape s{.arch = "mixtral", .layers = 2, .experts = 4};
-        const ModelInfo m = make_model(s);
-        nlohmann::json config = base_config("mixtral", s, "bfloat16");
-        config["architectures"] = {"MixtralForCausalLM"};
-        config["num_local_experts"] = 4;
-        config["num_experts_per_tok"] = 2;
-        int planted = 0;
-        const ModelInfo written = write_folder(std::filesystem::path(m_dir.path().toStdString()) / "s1", m, config, [&](const TensorInfo& t, std::vector<char>& b) {
-            random_fill(t, b);
-            // One huge value in an expert, in the router and in a norm: all three are converted.
-            if (t.name == "model.layers.1.block_sparse_moe.experts.3.w2.weight" ||
-                t.name == "model.layers.0.block_sparse_moe.gate.weight" || t.name == "model.layers.1.input_layernorm.weight") {
-                const std::uint16_t big = bf16_bits(t.name.ends_with("gate.weight") ? -3.0e5f : 1.0e6f);
-                std::memcpy(b.data() + 2 * 5, &big, 2);
-                ++planted;
-            }
-        });
+        auto info = inspect(fixture("hf/seed-s1-moe-bf16"));
+        QVERIFY2(info, info ? "" : info.error().message.c_str());
+        const ModelInfo& written = info.value();
+        const int planted = 3;  // make_tiny_models.py's S1_PLANTED
         QCOMPARE(written.moe.n_experts, std::int64_t(4));
 
         LoadOptions o = simulated();
@@ -116,11 +76,10 @@ private slots:
     // and has no RoPE) with an FP8 KV cache on a T4: planned with attention-chunked, every layer's attention
     // path supports its variant; on the CPU it loads and runs with an FP8 cache.
     void s2ChunkedAttentionFp8OnT4() {
-        const Shape s{.dtype = TensorType::F32, .layers = 8};
-        nlohmann::json config = base_config("llama", s, "float32");
-        config["attention_chunk_size"] = 4;
-        config["no_rope_layers"] = {1, 1, 1, 0, 1, 1, 1, 0};
-        const ModelInfo written = write_folder(std::filesystem::path(m_dir.path().toStdString()) / "s2", make_model(s), config, random_fill);
+        auto info = inspect(fixture("hf/seed-s2-llama4-chunked-f32"));
+        QVERIFY2(info, info ? "" : info.error().message.c_str());
+        const ModelInfo& written = info.value();
+        QCOMPARE(written.attention.layer_types.size(), std::size_t(8));
         QCOMPARE(written.attention.layer_types[3], std::string("full_attention"));
 
         LoadOptions o = simulated();
@@ -165,29 +124,10 @@ private slots:
     // checkpoint declares BF16), and until the nf4 kernel exists a quant-unsupported refusal; no tensor is
     // reported missing. Loading it anyway fails with a message, never a crash.
     void s3BitsandbytesNf4OnV100() {
-        const Shape s{.dtype = TensorType::BF16};
-        ModelInfo m = make_model(s);
-        std::vector<TensorInfo> tensors;
-        ModelInfo scratch;
-        for (const TensorInfo& t : m.tensors) {
-            if (!(t.shape.size() == 2 && t.name.ends_with("_proj.weight"))) {
-                tensors.push_back(t);
-                continue;
-            }
-            const std::int64_t n = t.shape[0] * t.shape[1];
-            scratch.tensors.clear();
-            add_tensor(scratch, t.name, TensorType::U8, {n / 2, 1});
-            add_tensor(scratch, t.name + ".absmax", TensorType::F32, {n / 64});
-            add_tensor(scratch, t.name + ".quant_map", TensorType::F32, {16});
-            add_tensor(scratch, t.name + ".quant_state.bitsandbytes__nf4", TensorType::U8, {80});
-            for (auto& q : scratch.tensors) tensors.push_back(q);
-        }
-        m.tensors = tensors;
-        nlohmann::json config = base_config("llama", s, "bfloat16");
-        config["quantization_config"] = {{"quant_method", "bitsandbytes"}, {"load_in_4bit", true},
-                                         {"bnb_4bit_quant_type", "nf4"}, {"bnb_4bit_compute_dtype", "bfloat16"},
-                                         {"bnb_4bit_use_double_quant", false}};
-        const ModelInfo written = write_folder(std::filesystem::path(m_dir.path().toStdString()) / "s3", m, config, random_fill);
+        auto info = inspect(fixture("hf/seed-s3-bnb-nf4"));
+        QVERIFY2(info, info ? "" : info.error().message.c_str());
+        const ModelInfo& written = info.value();
+        QCOMPARE(written.quantization.scheme, std::string("nf4"));
         QCOMPARE(written.quantization.method, std::string("bitsandbytes"));
 
         const LoadPlan p = plan(written, profile("v100"), simulated());
@@ -250,23 +190,9 @@ private slots:
     // one layer's scale tensor is empty: each layer classified, quant-dense-layer lists the dense ones,
     // tensor-empty names the empty tensor; loading fails with a message, never a crash.
     void s5GptqWithDenseLayersAndEmptyScales() {
-        const Shape s{.arch = "qwen2", .dtype = TensorType::F16};
-        ModelInfo m = make_model(s);
-        gptq(m);
-        add_tensor(m, "model.vision_tower.blocks.0.attn.qkv.weight", TensorType::F16, {96, 32});
-        add_tensor(m, "model.vision_tower.blocks.0.mlp.fc1.weight", TensorType::F16, {64, 32});
-        add_tensor(m, "model.layers.1.cross_attn.q_proj.weight", TensorType::F16, {64, 64});
-        for (auto& t : m.tensors) {
-            if (t.name == "model.layers.1.self_attn.o_proj.scales") {
-                t.shape = {0, 64};
-                t.n_elements = 0;
-                t.n_bytes = 0;
-            }
-        }
-        nlohmann::json config = base_config("qwen2", s, "float16");
-        config["quantization_config"] = {{"quant_method", "gptq"}, {"bits", 4}, {"group_size", 128}, {"desc_act", false},
-                                         {"sym", true}, {"checkpoint_format", "gptq"}};
-        const ModelInfo written = write_folder(std::filesystem::path(m_dir.path().toStdString()) / "s5", m, config, random_fill);
+        auto info = inspect(fixture("hf/seed-s5-gptq-int4"));
+        QVERIFY2(info, info ? "" : info.error().message.c_str());
+        const ModelInfo& written = info.value();
         QCOMPARE(written.quantization.method, std::string("gptq"));
 
         const LoadPlan p = plan(written, profile("rtx3090"), simulated());
