@@ -56,6 +56,15 @@ namespace {
 void encode_hf_fragment(const Tokenizer::Impl& impl, std::string_view fragment, bool at_start, bool parse_special,
                         bool literal, std::vector<TokenId>& out) {
     const tokenizer::HfPipeline& hf = *impl.hf;
+    const tokenizer::HfPreTokenizer& pre = hf.pre_tokenizer;
+    if (hf.normalizer.empty() && pre.steps.empty() && pre.byte_level && !pre.byte_level_prefix_space && pre.byte_level_regex) {
+        // GPT-2 style (SmolLM2): nothing but ByteLevel's regex, so the GGUF path's pieces, without copies.
+        thread_local std::vector<std::string_view> views;
+        views.clear();
+        pre.byte_level_regex->split(fragment, views);
+        for (const auto piece : views) impl.byte_level->encode_piece(piece, out);
+        return;
+    }
     const std::string normalized = hf.normalizer.empty() ? std::string(fragment) : hf.normalizer.apply(fragment, at_start);
     std::vector<Fragment> parts;
     if (hf.normalized_added) {
