@@ -57,10 +57,11 @@ Result<std::unique_ptr<LanguageModel>> LanguageModel::load(ModelInfo info, const
     std::unique_ptr<LanguageModel> model(new LanguageModel);
     model->m_info = std::move(info);
     const ModelInfo& mi = model->m_info;
-    if (mi.format == ModelFormat::gguf && mi.tokenizer.kind != "none") {
+    const bool hf_tokenizer = mi.format == ModelFormat::huggingface && std::filesystem::exists(mi.path / "tokenizer.json");
+    if ((mi.format == ModelFormat::gguf && mi.tokenizer.kind != "none") || hf_tokenizer) {
         // A broken tokenizer does not stop the model from loading: token ids still run (hearth-cli logits),
         // and text generation reports why it cannot.
-        auto tokenizer = Tokenizer::from_gguf(mi.path);
+        auto tokenizer = hf_tokenizer ? Tokenizer::from_hf_folder(mi.path) : Tokenizer::from_gguf(mi.path);
         if (tokenizer) {
             model->m_tokenizer = std::move(tokenizer).value();
         } else {
