@@ -15,18 +15,14 @@ namespace hearth::cli {
 namespace {
 
 constexpr std::string_view k_tokenize_usage =
-    "usage: hearth-cli tokenize --model PATH [--json] [--parse-special] [--add-bos] TEXT\n";
+    "usage: hearth-cli tokenize --model PATH [--json] [--parse-special] [--add-bos] [--add-eos] TEXT\n"
+    "  PATH is a .gguf file or a Hugging Face folder with tokenizer.json\n";
 constexpr std::string_view k_detokenize_usage = "usage: hearth-cli detokenize --model PATH IDS...\n";
 
 std::optional<Tokenizer> load(const std::string& model) {
     if (model.empty()) return std::nullopt;
-    if (std::filesystem::is_directory(model)) {
-        // NOTE: Hugging Face tokenizer.json is the tokenizer issue's remaining part.
-        std::cerr << "error: " << model << ": reading a Hugging Face folder's tokenizer.json is not supported yet; "
-                  << "give the model's GGUF file\n";
-        return std::nullopt;
-    }
-    auto tokenizer = Tokenizer::from_gguf(model);
+    // A Hugging Face folder's tokenizer.json, or a GGUF file's metadata.
+    auto tokenizer = std::filesystem::is_directory(model) ? Tokenizer::from_hf_folder(model) : Tokenizer::from_gguf(model);
     if (!tokenizer) {
         std::cerr << "error: " << tokenizer.error().message << "\n";
         return std::nullopt;
@@ -47,6 +43,7 @@ int run_tokenize(std::span<const std::string_view> args) {
         else if (arg == "--json") json = true;
         else if (arg == "--parse-special") options.parse_special = true;
         else if (arg == "--add-bos") options.add_bos = true;
+        else if (arg == "--add-eos") options.add_eos = true;
         else if (arg == "--") { if (i + 1 < args.size()) text = std::string(args[++i]); }
         else if (!arg.starts_with("--") && !text) text = std::string(arg);
         else {

@@ -119,6 +119,25 @@ private slots:
         QVERIFY2(outside.err.contains("outside the vocabulary (49152 tokens)"), qPrintable(outside.err));
     }
 
+    void tokenizeReadsAHuggingFaceFolder() {
+        // SmolLM2's tokenizer.json (committed test data) gives the ids of its GGUF file's tokenizer.
+        const QString folder = QStringLiteral(HEARTH_TEST_DATA_DIR "/tokenizer/hf/smollm2-135m-instruct.q4_1");
+        const QString gguf = QStringLiteral(HEARTH_MODELS_DIR "/SmolLM2-135M-Instruct.Q4_1.gguf");
+        const QString text = QString::fromUtf8("Hello, 世界! 👋🏽 <|im_end|>  spaces\n\ttabs");
+        const auto from_folder = run_cli({"tokenize", "--json", "--model", folder, text});
+        QCOMPARE(from_folder.exit_code, 0);
+        const auto from_gguf = run_cli({"tokenize", "--json", "--model", gguf, text});
+        QCOMPARE(from_gguf.exit_code, 0);
+        const auto ids = QJsonDocument::fromJson(from_folder.out.toUtf8()).array();
+        QVERIFY(ids.size() > 5);
+        QCOMPARE(ids, QJsonDocument::fromJson(from_gguf.out.toUtf8()).array());
+        // A folder without tokenizer.json says which file it needs.
+        QTemporaryDir empty;
+        const auto missing = run_cli({"tokenize", "--model", empty.path(), text});
+        QCOMPARE(missing.exit_code, 1);
+        QVERIFY2(missing.err.contains("tokenizer.json"), qPrintable(missing.err));
+    }
+
     void templateRendersTheModelsChatTemplate() {
         QTemporaryDir dir;
         QFile messages(dir.filePath("messages.json"));
