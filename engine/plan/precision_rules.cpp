@@ -59,7 +59,8 @@ std::string Context::cc_label() const {
 }
 
 bool Context::converts_to_fp16() const {
-    if (plan.weights_type != TensorType::F16) return false;
+    // The CPU converts nothing: it reads every weight as stored and computes in F32.
+    if (!gpu || plan.weights_type != TensorType::F16) return false;
     return std::any_of(model.tensors.begin(), model.tensors.end(), [](const TensorInfo& t) {
         return t.type == TensorType::BF16 || t.type == TensorType::F32;
     });
