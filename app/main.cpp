@@ -104,7 +104,10 @@ int main(int argc, char* argv[])
     QSettings settings;
     MainWindow window(settings);
     window.show();
-    if (!commandLine.modelPath.isEmpty())
+    if (!commandLine.modelPath.isEmpty()) {
+        // A model named on the command line is shown and loaded, ready to chat.
         window.openModel(commandLine.modelPath);
+        window.loadModel(commandLine.modelPath);
+    }
     return QApplication::exec();
 }

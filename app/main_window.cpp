@@ -2,18 +2,32 @@
 
 #include <QAction>
 #include <QCloseEvent>
+#include <QDir>
+#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QIcon>
 #include <QLabel>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QProgressBar>
+#include <QRegularExpression>
 #include <QSettings>
+#include <QSplitter>
+#include <QStandardPaths>
 #include <QStatusBar>
+#include <QTabWidget>
+#include <QToolButton>
 #include <spdlog/spdlog.h>
 
 #include "about_dialog.h"
+#include "chat_panel.h"
+#include "chat_session.h"
+#include "conversation_list_model.h"
+#include "conversation_sidebar.h"
+#include "conversation_store.h"
 #include "display_format.h"
+#include "engine_controller.h"
 #include "filesystem_path.h"
 #include "model_info_view.h"
 
@@ -21,6 +35,13 @@ namespace {
 
 const QString kGeometryKey = QStringLiteral("mainWindow/geometry");
 const QString kModelDirectoryKey = QStringLiteral("models/lastDirectory");
+const QString kDatabaseKey = QStringLiteral("chat/database");
+const QString kExportDirectoryKey = QStringLiteral("chat/lastExportDirectory");
+
+QString defaultDatabasePath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/conversations.sqlite");
+}
 
 }  // namespace
 
@@ -33,8 +54,19 @@ MainWindow::MainWindow(QSettings& settings, EngineFunctions engine, QWidget* par
     setWindowTitle(tr("Hearth"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/hearth.svg")));
 
+    createChat();
     m_view = new ModelInfoView(this);
-    setCentralWidget(m_view);
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("mainTabs"));
+    m_tabs->addTab(m_chatPanel, tr("Chat"));
+    m_tabs->addTab(m_view, tr("Model details"));
+    auto* splitter = new QSplitter(this);
+    splitter->setObjectName(QStringLiteral("mainSplitter"));
+    splitter->addWidget(m_sidebar);
+    splitter->addWidget(m_tabs);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({240, 860});
+    setCentralWidget(splitter);
     createActions();
     createMenus();
     createStatusBar();
@@ -56,6 +88,8 @@ MainWindow::MainWindow(QSettings& settings, EngineFunctions engine, QWidget* par
 
 MainWindow::~MainWindow()
 {
+    // The widgets refer to the chat session, the models and the engine: they go first.
+    delete takeCentralWidget();
     // NOTE: the one blocking wait on the GUI thread: the workers must stop before they are deleted. An
     // inspection reads headers only and probing is quick, so this is short.
     m_workerThread.quit();
@@ -76,6 +110,26 @@ void MainWindow::createActions()
     m_openFolderAction->setStatusTip(tr("Open a Hugging Face model folder"));
     connect(m_openFolderAction, &QAction::triggered, this, &MainWindow::chooseModelFolder);
 
+    m_loadModelAction = new QAction(tr("&Load model for chat…"), this);
+    m_loadModelAction->setObjectName(QStringLiteral("actionLoadModel"));
+    m_loadModelAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    m_loadModelAction->setStatusTip(tr("Choose a model and load it to chat with"));
+    connect(m_loadModelAction, &QAction::triggered, this, &MainWindow::chooseModelToLoad);
+
+    m_loadOpenedAction = new QAction(tr("Load the &opened model"), this);
+    m_loadOpenedAction->setObjectName(QStringLiteral("actionLoadOpenedModel"));
+    m_loadOpenedAction->setStatusTip(tr("Load the model shown under Model details to chat with"));
+    connect(m_loadOpenedAction, &QAction::triggered, this, &MainWindow::loadOpenedModel);
+
+    m_unloadAction = new QAction(tr("&Unload model"), this);
+    m_unloadAction->setObjectName(QStringLiteral("actionUnloadModel"));
+    connect(m_unloadAction, &QAction::triggered, this, [this] { m_engine->unload(); });
+
+    m_exportAction = new QAction(tr("&Export conversation…"), this);
+    m_exportAction->setObjectName(QStringLiteral("actionExportConversation"));
+    m_exportAction->setStatusTip(tr("Save the conversation on screen as Markdown or JSON"));
+    connect(m_exportAction, &QAction::triggered, this, [this] { exportConversation(m_session->conversationId()); });
+
     m_quitAction = new QAction(QIcon::fromTheme(QStringLiteral("application-exit")), tr("&Quit"), this);
     m_quitAction->setObjectName(QStringLiteral("actionQuit"));
     m_quitAction->setShortcut(QKeySequence::Quit);
@@ -95,7 +149,15 @@ void MainWindow::createMenus()
     file->addAction(m_openModelAction);
     file->addAction(m_openFolderAction);
     file->addSeparator();
+    file->addAction(m_exportAction);
+    file->addSeparator();
     file->addAction(m_quitAction);
+
+    QMenu* model = menuBar()->addMenu(tr("&Model"));
+    model->setObjectName(QStringLiteral("menuModel"));
+    model->addAction(m_loadModelAction);
+    model->addAction(m_loadOpenedAction);
+    model->addAction(m_unloadAction);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->setObjectName(QStringLiteral("menuHelp"));
@@ -120,6 +182,201 @@ void MainWindow::createStatusBar()
     statusBar()->addPermanentWidget(m_busyLabel);
     statusBar()->addPermanentWidget(m_busyIndicator);
     setInspecting(QString());
+
+    m_engineStatus = new QLabel(this);
+    m_engineStatus->setObjectName(QStringLiteral("engineStatus"));
+    m_engineStatus->setTextFormat(Qt::PlainText);
+    m_deviceStatus = new QLabel(this);
+    m_deviceStatus->setObjectName(QStringLiteral("deviceStatus"));
+    m_deviceStatus->setTextFormat(Qt::PlainText);
+    m_kvStatus = new QLabel(this);
+    m_kvStatus->setObjectName(QStringLiteral("kvCacheStatus"));
+    m_kvStatus->setTextFormat(Qt::PlainText);
+    m_loadProgress = new QProgressBar(this);
+    m_loadProgress->setObjectName(QStringLiteral("loadProgress"));
+    m_loadProgress->setRange(0, 100);
+    m_loadProgress->setMaximumWidth(140);
+    m_cancelLoadButton = new QToolButton(this);
+    m_cancelLoadButton->setObjectName(QStringLiteral("cancelLoadButton"));
+    m_cancelLoadButton->setText(tr("Cancel"));
+    m_cancelLoadButton->setToolTip(tr("Stop loading the model"));
+    connect(m_cancelLoadButton, &QToolButton::clicked, m_engine.get(), &EngineController::cancelLoad);
+    statusBar()->addPermanentWidget(m_engineStatus);
+    statusBar()->addPermanentWidget(m_loadProgress);
+    statusBar()->addPermanentWidget(m_cancelLoadButton);
+    statusBar()->addPermanentWidget(m_deviceStatus);
+    statusBar()->addPermanentWidget(m_kvStatus);
+    updateEngineActions();
+}
+
+void MainWindow::createChat()
+{
+    m_store = std::make_unique<ConversationStore>();
+    const QString path = m_settings.value(kDatabaseKey, defaultDatabasePath()).toString();
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    if (!m_store->open(path)) {
+        // Chatting still works; nothing is kept. The reason is logged and shown once.
+        const QString error = m_store->lastError();
+        m_store = std::make_unique<ConversationStore>();
+        m_store->open(QStringLiteral(":memory:"));
+        QMetaObject::invokeMethod(this, [this, error] {
+            QMessageBox::warning(this, tr("Conversations Not Saved"),
+                                 tr("Conversations cannot be saved in this session:\n%1").arg(error));
+        }, Qt::QueuedConnection);
+    }
+    m_engine = std::make_unique<EngineController>();
+    m_conversations = std::make_unique<ConversationListModel>(*m_store);
+    m_session = std::make_unique<ChatSession>(*m_store, *m_engine);
+    m_session->setSystemPrompt(m_settings.value(QStringLiteral("chat/systemPrompt")).toString());
+    hearth::SamplingParams sampling;
+    sampling.temperature = m_settings.value(QStringLiteral("chat/temperature"), 0.7).toDouble();
+    sampling.top_p = m_settings.value(QStringLiteral("chat/topP"), 0.95).toDouble();
+    m_session->setSampling(sampling);
+    m_session->setMaxTokens(m_settings.value(QStringLiteral("chat/maxTokens"), 1024).toLongLong());
+
+    m_sidebar = new ConversationSidebar(*m_conversations, this);
+    m_chatPanel = new ChatPanel(*m_session, *m_engine, this);
+
+    connect(m_sidebar, &ConversationSidebar::newConversationRequested, this, [this] {
+        m_session->newConversation();
+        m_tabs->setCurrentWidget(m_chatPanel);
+        m_chatPanel->input()->setFocus();
+    });
+    connect(m_sidebar, &ConversationSidebar::conversationActivated, this, [this](qint64 id) {
+        m_session->openConversation(id);
+        m_tabs->setCurrentWidget(m_chatPanel);
+    });
+    connect(m_sidebar, &ConversationSidebar::conversationDeleted, this, [this](qint64 id) {
+        if (m_session->conversationId() == id)
+            m_session->newConversation();
+    });
+    connect(m_sidebar, &ConversationSidebar::exportRequested, this, &MainWindow::exportConversation);
+    connect(m_session.get(), &ChatSession::conversationTouched, m_conversations.get(),
+            &ConversationListModel::conversationTouched);
+    connect(m_session.get(), &ChatSession::conversationTouched, this,
+            [this] { m_sidebar->setCurrentConversation(m_session->conversationId()); });
+    connect(m_session.get(), &ChatSession::conversationChanged, this, [this](qint64 id) {
+        m_sidebar->setCurrentConversation(id);
+        updateEngineActions();
+    });
+    connect(m_chatPanel, &ChatPanel::loadModelRequested, this, &MainWindow::chooseModelToLoad);
+
+    connect(m_engine.get(), &EngineController::stateChanged, this, &MainWindow::updateEngineActions);
+    connect(m_engine.get(), &EngineController::loadProgress, this,
+            [this](double fraction) { m_loadProgress->setValue(int(fraction * 100.0)); });
+    connect(m_engine.get(), &EngineController::loaded, this, &MainWindow::onModelLoaded);
+    connect(m_engine.get(), &EngineController::loadFailed, this, &MainWindow::onLoadFailed);
+    connect(m_engine.get(), &EngineController::usageUpdated, this, &MainWindow::onUsageUpdated);
+}
+
+void MainWindow::loadModel(const QString& path)
+{
+    LoadRequest request;
+    request.path = QFileInfo(path).absoluteFilePath();
+    request.contextLength = m_settings.value(QStringLiteral("chat/contextLength"), 0).toLongLong();
+    m_engineStatus->setText(tr("Loading %1…").arg(QFileInfo(path).fileName()));
+    m_engineStatus->setToolTip(request.path);
+    m_loadProgress->setValue(0);
+    m_engine->load(request);
+    m_tabs->setCurrentWidget(m_chatPanel);
+}
+
+void MainWindow::chooseModelToLoad()
+{
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Load Model"), lastModelDirectory(),
+        tr("Models (*.gguf config.json *.safetensors *.safetensors.index.json)") + QStringLiteral(";;") +
+            tr("All files (*)"));
+    if (path.isEmpty())
+        return;
+    rememberModelDirectory(QFileInfo(path).absolutePath());
+    loadModel(path);
+}
+
+void MainWindow::loadOpenedModel()
+{
+    if (m_view->modelInfo())
+        loadModel(fromFilesystemPath(m_view->modelInfo()->path));
+}
+
+void MainWindow::onModelLoaded(const LoadedModel& model)
+{
+    QStringList parts{tr("Chatting with %1").arg(model.name)};
+    if (!model.architecture.isEmpty())
+        parts << model.architecture;
+    m_engineStatus->setText(parts.join(QStringLiteral(" · ")));
+    m_engineStatus->setToolTip(model.path);
+    const QString device = model.device == QLatin1String("cpu") ? tr("CPU") : model.device;
+    m_deviceStatus->setText(tr("%1 · KV cache %2 · context %3")
+                                .arg(model.deviceName.isEmpty() ? device : device + QStringLiteral(" (") + model.deviceName + QLatin1Char(')'),
+                                     model.kvCacheType, QLocale().toString(model.contextLength)));
+    m_chatPanel->input()->setFocus();
+}
+
+void MainWindow::onLoadFailed(const QString& path, const QString& message, bool cancelled)
+{
+    const QString name = QFileInfo(path).fileName();
+    m_engineStatus->setText(cancelled ? tr("Loading %1 was cancelled").arg(name) : tr("Could not load %1").arg(name));
+    m_engineStatus->setToolTip(message);
+    if (!cancelled)
+        statusBar()->showMessage(message, 15000);
+}
+
+void MainWindow::onUsageUpdated(const EngineUsage& usage)
+{
+    if (usage.kvBlocksTotal <= 0)
+        return;
+    const double percent = 100.0 * usage.kvBlocksUsed / usage.kvBlocksTotal;
+    m_kvStatus->setText(tr("KV cache %1% used").arg(QLocale().toString(percent, 'f', 0)));
+    m_kvStatus->setToolTip(tr("%1 of %2 blocks of %3 tokens; %4 tokens/s")
+                               .arg(usage.kvBlocksUsed)
+                               .arg(usage.kvBlocksTotal)
+                               .arg(usage.kvBlockSize)
+                               .arg(QLocale().toString(usage.decodeTokensPerSecond, 'f', 1)));
+}
+
+void MainWindow::updateEngineActions()
+{
+    const EngineController::State state = m_engine->state();
+    const bool loading = state == EngineController::State::loading;
+    m_loadProgress->setVisible(loading);
+    m_cancelLoadButton->setVisible(loading);
+    m_deviceStatus->setVisible(state == EngineController::State::ready);
+    m_kvStatus->setVisible(state == EngineController::State::ready);
+    // A failed or cancelled load says so right after this (loadFailed follows stateChanged).
+    if (state == EngineController::State::empty) {
+        m_engineStatus->setText(tr("No model loaded"));
+        m_engineStatus->setToolTip(QString());
+    }
+    m_unloadAction->setEnabled(state != EngineController::State::empty);
+    m_loadOpenedAction->setEnabled(m_view && m_view->modelInfo() != nullptr);
+    m_exportAction->setEnabled(m_session->conversationId() > 0);
+}
+
+void MainWindow::exportConversation(qint64 id)
+{
+    const auto conversation = m_store->conversation(id);
+    if (!conversation)
+        return;
+    const QString markdownFilter = tr("Markdown (*.md)");
+    const QString jsonFilter = tr("JSON (*.json)");
+    QString safeName = conversation->title;
+    safeName.replace(QRegularExpression(QStringLiteral("[/\\\\:*?\"<>|]")), QStringLiteral("_"));
+    QString filter = markdownFilter;
+    const QString start = m_settings.value(kExportDirectoryKey, QDir::homePath()).toString() + QLatin1Char('/') + safeName + QStringLiteral(".md");
+    QString path = QFileDialog::getSaveFileName(this, tr("Export Conversation"), start,
+                                                markdownFilter + QStringLiteral(";;") + jsonFilter, &filter);
+    if (path.isEmpty())
+        return;
+    m_settings.setValue(kExportDirectoryKey, QFileInfo(path).absolutePath());
+    const bool json = filter == jsonFilter || path.endsWith(QStringLiteral(".json"), Qt::CaseInsensitive);
+    const QByteArray bytes = json ? m_store->exportJson(id) : m_store->exportMarkdown(id).toUtf8();
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(bytes) != bytes.size()) {
+        QMessageBox::warning(this, tr("Export Failed"), tr("Could not write %1: %2").arg(path, file.errorString()));
+        return;
+    }
+    statusBar()->showMessage(tr("Exported to %1").arg(path), 5000);
 }
 
 void MainWindow::openModel(const QString& path)
@@ -140,6 +397,8 @@ void MainWindow::onInspected(quint64 requestId, const std::shared_ptr<const hear
         return;
     setInspecting(QString());
     m_view->showModel(info);
+    m_tabs->setCurrentWidget(m_view);
+    updateEngineActions();
 
     const QString fileName = QFileInfo(fromFilesystemPath(info->path)).fileName();
     QStringList summary{fileName};
@@ -158,6 +417,8 @@ void MainWindow::onInspectFailed(quint64 requestId, const QString& path, const Q
     setInspecting(QString());
     spdlog::warn("{}", message.toStdString());
     m_view->showError(path, message);
+    m_tabs->setCurrentWidget(m_view);
+    updateEngineActions();
     m_modelStatus->setText(tr("Could not read %1").arg(QFileInfo(path).fileName()));
     m_modelStatus->setToolTip(path);
 }

@@ -1,9 +1,15 @@
 #pragma once
-// The main window: File ▸ Open model, Help ▸ About, and the ModelInfoView of the model last opened.
+// The main window: the conversations on the left; on the right the chat (ChatPanel) and, in a second tab,
+// the ModelInfoView of the model last opened. File ▸ Open model inspects a model; Model ▸ Load loads one
+// for chatting; the status bar shows the inspected model, the loaded one, its device and KV cache use.
 //
-// Threads: the window owns one worker QThread. ModelInspector and HardwareProber live on it and are reached
-// only through queued calls; their answers come back as queued signals. The GUI thread never waits for them
-// (except in the destructor, which stops the thread).
+// Threads: the window owns one worker QThread for inspection and probing. ModelInspector and HardwareProber
+// live on it and are reached only through queued calls; their answers come back as queued signals. The
+// engine has its own worker thread, owned by the EngineController. The GUI thread never waits for either
+// (except in the destructor, which stops the threads).
+//
+// Conversations are kept in the SQLite file named by the setting "chat/database" (default: conversations.sqlite
+// in the app's data folder).
 
 #include <QMainWindow>
 #include <QPointer>
@@ -15,7 +21,17 @@
 #include "model_inspector.h"
 
 class AboutDialog;
+class ChatPanel;
+class ChatSession;
+class ConversationListModel;
+class ConversationSidebar;
+class ConversationStore;
+class EngineController;
 class ModelInfoView;
+class QTabWidget;
+class QToolButton;
+struct EngineUsage;
+struct LoadedModel;
 class QAction;
 class QLabel;
 class QProgressBar;
@@ -42,6 +58,13 @@ public:
     void openModel(const QString& path);
 
     bool isInspecting() const { return !m_inspectingPath.isEmpty(); }
+
+    // Loads the model at `path` for chatting, on the engine's worker thread, with progress in the status bar.
+    void loadModel(const QString& path);
+
+    EngineController& engine() { return *m_engine; }
+    ChatSession& chatSession() { return *m_session; }
+    ConversationStore& conversationStore() { return *m_store; }
     // The probed hardware; empty until probing has finished.
     const std::optional<hearth::HardwareInfo>& hardware() const { return m_hardware; }
 
@@ -67,7 +90,22 @@ private:
     void onHardwareProbed(const hearth::HardwareInfo& hardware);
     void setInspecting(const QString& path);
 
+    void createChat();
+    void chooseModelToLoad();
+    void loadOpenedModel();
+    void exportConversation(qint64 id);
+    void onModelLoaded(const LoadedModel& model);
+    void onLoadFailed(const QString& path, const QString& message, bool cancelled);
+    void onUsageUpdated(const EngineUsage& usage);
+    void updateEngineActions();
+
     QSettings& m_settings;
+
+    // Declared before the widgets' owners so they outlive everything that refers to them.
+    std::unique_ptr<ConversationStore> m_store;
+    std::unique_ptr<EngineController> m_engine;
+    std::unique_ptr<ConversationListModel> m_conversations;
+    std::unique_ptr<ChatSession> m_session;
 
     QThread m_workerThread;
     // Owned here but living on m_workerThread; deleted after the thread has stopped.
@@ -75,6 +113,18 @@ private:
     std::unique_ptr<HardwareProber> m_prober;
 
     ModelInfoView* m_view = nullptr;
+    QTabWidget* m_tabs = nullptr;
+    ConversationSidebar* m_sidebar = nullptr;
+    ChatPanel* m_chatPanel = nullptr;
+    QAction* m_loadModelAction = nullptr;
+    QAction* m_loadOpenedAction = nullptr;
+    QAction* m_unloadAction = nullptr;
+    QAction* m_exportAction = nullptr;
+    QLabel* m_engineStatus = nullptr;
+    QLabel* m_deviceStatus = nullptr;
+    QLabel* m_kvStatus = nullptr;
+    QProgressBar* m_loadProgress = nullptr;
+    QToolButton* m_cancelLoadButton = nullptr;
     QAction* m_openModelAction = nullptr;
     QAction* m_openFolderAction = nullptr;
     QAction* m_quitAction = nullptr;

@@ -1,0 +1,93 @@
+#include "engine_controller.h"
+
+EngineController::EngineController(QObject* parent)
+    : QObject(parent)
+    , m_worker(std::make_unique<EngineWorker>(&m_cancelLoad))
+{
+    qRegisterMetaType<LoadedModel>();
+    qRegisterMetaType<GenerationStats>();
+    qRegisterMetaType<EngineUsage>();
+    qRegisterMetaType<GenerationEnd>();
+
+    m_thread.setObjectName(QStringLiteral("hearth-engine-worker"));
+    m_worker->moveToThread(&m_thread);
+    EngineWorker* worker = m_worker.get();
+    connect(worker, &EngineWorker::loadProgress, this, &EngineController::loadProgress, Qt::QueuedConnection);
+    connect(worker, &EngineWorker::loaded, this, [this](const LoadedModel& model) {
+        m_model = model;
+        setState(State::ready);
+        emit loaded(model);
+    }, Qt::QueuedConnection);
+    connect(worker, &EngineWorker::loadFailed, this, [this](const QString& path, const QString& message, bool cancelled) {
+        m_model.reset();
+        setState(State::empty);
+        emit loadFailed(path, message, cancelled);
+    }, Qt::QueuedConnection);
+    connect(worker, &EngineWorker::unloaded, this, [this] {
+        // A load queued behind the unload keeps the loading state.
+        if (m_state == State::ready) {
+            m_model.reset();
+            setState(State::empty);
+        }
+    }, Qt::QueuedConnection);
+    connect(worker, &EngineWorker::textArrived, this, &EngineController::textArrived, Qt::QueuedConnection);
+    connect(worker, &EngineWorker::finished, this, &EngineController::finished, Qt::QueuedConnection);
+    connect(worker, &EngineWorker::usageUpdated, this, &EngineController::usageUpdated, Qt::QueuedConnection);
+    m_thread.start();
+}
+
+EngineController::~EngineController()
+{
+    m_cancelLoad = true;
+    m_thread.quit();
+    m_thread.wait();
+    m_worker.reset();
+}
+
+void EngineController::setState(State state)
+{
+    if (m_state == state)
+        return;
+    m_state = state;
+    emit stateChanged(state);
+}
+
+void EngineController::load(const LoadRequest& request)
+{
+    m_cancelLoad = false;
+    m_model.reset();
+    setState(State::loading);
+    QMetaObject::invokeMethod(m_worker.get(), [worker = m_worker.get(), request] { worker->load(request); },
+                              Qt::QueuedConnection);
+}
+
+void EngineController::cancelLoad()
+{
+    if (m_state == State::loading)
+        m_cancelLoad = true;
+}
+
+void EngineController::unload()
+{
+    cancelLoad();
+    QMetaObject::invokeMethod(m_worker.get(), [worker = m_worker.get()] { worker->unload(); }, Qt::QueuedConnection);
+}
+
+quint64 EngineController::generate(const nlohmann::ordered_json& messages, const hearth::SamplingParams& sampling,
+                                   qint64 maxTokens)
+{
+    const quint64 key = ++m_nextKey;
+    QMetaObject::invokeMethod(
+        m_worker.get(),
+        [worker = m_worker.get(), key, messages, sampling, maxTokens] {
+            worker->generate(key, messages, sampling, maxTokens);
+        },
+        Qt::QueuedConnection);
+    return key;
+}
+
+void EngineController::stop(quint64 key)
+{
+    QMetaObject::invokeMethod(m_worker.get(), [worker = m_worker.get(), key] { worker->stop(key); },
+                              Qt::QueuedConnection);
+}
