@@ -66,7 +66,8 @@ constexpr FindingText k_texts[] = {
      "most {fits} tokens fit.",
      "Use --ctx {fits} or less, or an FP8 KV cache (--kv-dtype fp8-e4m3 fits about {fp8_fits} tokens)."},
     {"weights-exceed-memory",
-     "The model's weights need {weights}, but the {device} has only {budget} for them.",
+     "The model's weights need {weights}, and running it needs {other} more, but the {device} has only "
+     "{budget} available.",
      "{alternatives}"},
     {"arch-unsupported/unknown",
      "Hearth cannot run '{arch}' models yet. It runs: {supported}.",

@@ -131,7 +131,8 @@ void estimate_memory(Context& c) {
         if (m.n_params > 0 && q4 * 10 < mem.weights * 9) add("use a Q4_K_M GGUF file of this model (about " + format_bytes(q4) + " of weights).");
         add("close other programs to free memory, or use a smaller model.");
         c.add(make_finding("weights-exceed-memory", Severity::refusal,
-                           {{"weights", format_bytes(mem.weights + mem.workspace + mem.overhead)},
+                           {{"weights", format_bytes(mem.weights)},
+                            {"other", format_bytes(mem.workspace + mem.overhead + pool_tokens(p, k_min_context) * mem.kv_bytes_per_token)},
                             {"device", device}, {"budget", format_bytes(mem.budget)}, {"alternatives", alternatives}}));
         p.context_length = wanted;
     } else if (p.max_context_that_fits < wanted) {

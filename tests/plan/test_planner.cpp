@@ -284,6 +284,19 @@ private slots:
         old_cpu.cpu.avx2 = false;
         expect(plan(g, old_cpu, simulated()), "quant-generic-kernel", Severity::info);
         QVERIFY(!plan(g, profile("cpu"), simulated()).find("quant-generic-kernel"));
+        // On a GPU: integer dot products (DP4A, compute capability 6.1+) for GGUF blocks, else dequantize.
+        const LoadPlan pascal = plan(g, profile("gtx1080"), simulated());
+        QVERIFY(!pascal.find("quant-generic-kernel"));
+        bool dp4a = false;
+        for (const KernelChoice& k : pascal.kernels) dp4a = dp4a || k.path == "cuda-mmq-dp4a-q4_k";
+        QVERIFY(dp4a);
+        HardwareInfo maxwell = profile("gtx1080");
+        maxwell.gpus[0].cc_minor = 2;
+        maxwell.gpus[0].cc_major = 5;
+        derive_gpu_features(maxwell.gpus[0]);
+        const LoadPlan old_gpu = plan(g, maxwell, simulated());
+        const Finding* slow = expect(old_gpu, "quant-generic-kernel", Severity::info);
+        QVERIFY(slow && slow->arg("layout") == "Q4_K" && slow->arg("requirement") == "compute capability 6.1 or newer");
     }
 
     void quantDenseLayer() {
