@@ -367,6 +367,43 @@ private slots:
         QVERIFY(!plan(make_model({}), profile("cpu"), f16).refused());
     }
 
+    // Whatever a file claims, planning it never crashes and never divides by zero: it refuses with a reason.
+    void oddModelsAreRefusedNotCrashed() {
+        std::vector<ModelInfo> odd;
+        odd.emplace_back();  // nothing at all
+        ModelInfo no_heads = make_model({});
+        no_heads.n_heads = 0;
+        no_heads.n_kv_heads = 0;
+        no_heads.head_dim = 0;
+        odd.push_back(no_heads);
+        ModelInfo more_kv = make_model({});
+        more_kv.n_kv_heads = 8;
+        odd.push_back(more_kv);
+        ModelInfo no_layers = make_model({});
+        no_layers.n_layers = 0;
+        odd.push_back(no_layers);
+        ModelInfo negative = make_model({});
+        negative.context_length = -5;
+        negative.vocab_size = -1;
+        negative.tensors.front().shape.clear();
+        odd.push_back(negative);
+        ModelInfo huge = make_model({});
+        huge.n_layers = 4096;  // past what the readers accept (they bound layer counts)
+        huge.hidden_size = std::int64_t(1) << 40;
+        odd.push_back(huge);
+        for (const char* hw : {"cpu", "gtx1080", "t4", "h100"}) {
+            for (const ModelInfo& m : odd) {
+                for (KvDtype kv : {KvDtype::auto_, KvDtype::fp8_e4m3}) {
+                    LoadOptions o = simulated();
+                    o.kv = kv;
+                    const LoadPlan p = plan(m, profile(hw), o);
+                    QVERIFY2(p.refused(), qPrintable(QString("%1 on %2: %3").arg(QString::fromStdString(m.name), hw, codes(p))));
+                    check_texts(p);
+                }
+            }
+        }
+    }
+
     void kernelsPerLayerKind() {
         const LoadPlan p = plan(make_model({}), profile("v100"), simulated());
         QStringList kinds;
