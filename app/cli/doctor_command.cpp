@@ -7,6 +7,8 @@
 #include <iostream>
 #include <string>
 
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 
 #include "hearth/hardware.h"
@@ -108,7 +110,17 @@ Result<KvQualityReport> measure(const LoadPlan& p, int threads) {
     if (tokens.size() > 768) tokens.resize(768);
     std::fprintf(stderr, "measuring %s against F16 over %zu tokens…\n", std::string(name(p.kv_cache_type)).c_str(),
                  tokens.size());
-    return measure_kv_quality(*model.value(), tokens, p.kv_cache_type, TensorType::F16);
+    std::function<bool(double)> progress;
+    if (isatty(STDERR_FILENO)) {
+        progress = [](double fraction) {
+            std::fprintf(stderr, "\rmeasuring %3d%%", static_cast<int>(fraction * 100.0 + 0.5));
+            std::fflush(stderr);
+            return true;
+        };
+    }
+    auto report = measure_kv_quality(*model.value(), tokens, p.kv_cache_type, TensorType::F16, progress);
+    if (progress) std::fprintf(stderr, "\r              \r");
+    return report;
 }
 
 }  // namespace

@@ -194,6 +194,13 @@ PathChoice dense_path(const Context& c, const Module& mod) {
     return p;
 }
 
+// What a module's kernel reads: the quantized layout, or the type its unquantized weights are placed in (a
+// GPU converts them to the plan's weights type; the CPU reads them as stored).
+std::string placed_layout(const Context& c, const Module& mod) {
+    if (mod.kind == Module::Kind::quantized) return mod.layout;
+    return std::string(name(c.gpu && is_float(mod.dense_type) ? c.plan.weights_type : mod.dense_type));
+}
+
 }  // namespace
 
 std::string module_of(std::string_view tensor_name) {
@@ -261,7 +268,7 @@ void classify_modules(Context& c) {
         for (const Module& mod : c.modules) {
             if (mod.kind != Module::Kind::dense || mod.layer_kind == "embedding") continue;
             ++groups[pattern_of(mod.name)];
-            dtypes.insert(std::string(name(c.gpu && is_float(mod.dense_type) ? c.plan.weights_type : mod.dense_type)));
+            dtypes.insert(placed_layout(c, mod));
             bytes += mod.bytes;
             ++count;
         }
@@ -286,11 +293,7 @@ void choose_kernels(Context& c) {
     for (const Module& mod : c.modules) {
         if (mod.layer_kind.empty()) continue;
         const PathChoice path = mod.kind == Module::Kind::quantized ? quantized_path(c, mod) : dense_path(c, mod);
-        const std::string weights = mod.kind == Module::Kind::quantized
-                                        ? mod.layout
-                                        : (c.gpu && is_float(mod.dense_type)
-                                               ? std::string(name(c.plan.weights_type))
-                                               : std::string(name(mod.dense_type)));
+        const std::string weights = placed_layout(c, mod);
         auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& g) {
             return g.choice.layer_kind == mod.layer_kind && g.choice.path == path.path && g.choice.weights == weights;
         });
@@ -335,8 +338,7 @@ void choose_kernels(Context& c) {
     // The plan's one-line description of the weights.
     std::map<std::string, std::uint64_t> by_layout;
     for (const Module& mod : c.modules)
-        if (mod.kind != Module::Kind::vector) by_layout[mod.kind == Module::Kind::quantized ? mod.layout
-                                                                                           : std::string(name(c.gpu ? c.plan.weights_type : mod.dense_type))] += mod.bytes;
+        if (mod.kind != Module::Kind::vector) by_layout[placed_layout(c, mod)] += mod.bytes;
     std::vector<std::pair<std::string, std::uint64_t>> sorted(by_layout.begin(), by_layout.end());
     std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
     std::string text;
