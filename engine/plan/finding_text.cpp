@@ -37,13 +37,15 @@ constexpr FindingText k_texts[] = {
      "The weights will be converted to FP16; values too large for FP16 are counted while converting.",
      "Run hearth-cli doctor on the model to count them before loading."},
     {"fp8-kv-gqa",
-     "You chose an FP8 KV cache on a model where {heads} query heads share {kv_heads} key/value heads. Each stored "
+     "You chose an FP8 KV cache on a model whose query heads share key/value heads ({heads} query heads, "
+     "{kv_heads} key/value). Each stored "
      "key and value serves {group} query heads, so its rounding error counts {group} times; on some models this "
      "makes answers repeat or drift after a while.{measured}",
      "Measure it on this model before relying on it (hearth-cli doctor --measure, or Measure quality in the load "
      "dialog). If the difference is noticeable, use --kv-dtype f16."},
     {"fp8-kv-gqa/measured",
-     "You chose an FP8 KV cache on a model where {heads} query heads share {kv_heads} key/value heads. Each stored "
+     "You chose an FP8 KV cache on a model whose query heads share key/value heads ({heads} query heads, "
+     "{kv_heads} key/value). Each stored "
      "key and value serves {group} query heads, so its rounding error counts {group} times; on some models this "
      "makes answers repeat or drift after a while.{measured}",
      "A mean KL divergence below about 0.01 and agreement near 100% are hard to notice in answers; if the numbers "
