@@ -7,6 +7,9 @@
 #include <iostream>
 #include <unistd.h>
 
+#include "hearth/hardware.h"
+#include "hearth/plan.h"
+
 namespace hearth::cli {
 
 const char* const k_model_options_usage =
@@ -15,7 +18,8 @@ const char* const k_model_options_usage =
     "  --matmul MODE         split8 (default: 8+8-bit activations), int8 (fastest) or exact (F32, slowest)\n"
     "  --exact               the same as --matmul exact\n"
     "  --context N           tokens of context to reserve (default: the model's, at most 4096)\n"
-    "  --kv-cache TYPE       KV cache element type: f32 (default), f16, bf16, fp8-e4m3, fp8-e5m2\n";
+    "  --kv-dtype TYPE       KV cache element type: f32 (default), f16, bf16, fp8-e4m3, fp8-e5m2\n"
+    "                        (--kv-cache is the same option)\n";
 
 const char* const k_sampling_options_usage =
     "  --temperature T       0 = greedy (default: the model's generation_config, else 0.8)\n"
@@ -61,7 +65,7 @@ bool parse_run_option(std::span<const std::string_view> args, std::size_t& i, Ru
         return true;
     }
     static constexpr std::string_view k_model_valued[] = {"--model", "--matmul", "--threads", "--context",
-                                                          "--kv-cache"};
+                                                          "--kv-dtype", "--kv-cache"};
     static constexpr std::string_view k_sampling_valued[] = {"--temperature", "--top-k", "--top-p", "--min-p",
                                                              "--repeat-penalty", "--frequency-penalty",
                                                              "--presence-penalty", "--seed", "--stop"};
@@ -91,9 +95,9 @@ bool parse_run_option(std::span<const std::string_view> args, std::size_t& i, Ru
         else if (value == "exact") o.load.matmul = MatmulPrecision::exact;
         else error = "--matmul expects split8, int8 or exact, not '" + std::string(value) + "'";
     }
-    else if (arg == "--kv-cache") {
+    else if (arg == "--kv-dtype" || arg == "--kv-cache") {
         if (auto type = parse_kv_cache_type(value)) o.load.kv_cache_type = *type;
-        else error = "--kv-cache expects f32, f16, bf16, fp8-e4m3 or fp8-e5m2, not '" + std::string(value) + "'";
+        else error = std::string(arg) + " expects f32, f16, bf16, fp8-e4m3 or fp8-e5m2, not '" + std::string(value) + "'";
     }
     else if (arg == "--threads") integer(o.load.threads, 1);
     else if (arg == "--context") integer(o.load.context_length, 1);
@@ -128,8 +132,49 @@ std::optional<std::string> validate_sampling_options(const RunOptions& options) 
     return problem;
 }
 
+namespace {
+KvDtype kv_dtype_of(TensorType type) {
+    switch (type) {
+    case TensorType::F16: return KvDtype::f16;
+    case TensorType::BF16: return KvDtype::bf16;
+    case TensorType::F8_E4M3: return KvDtype::fp8_e4m3;
+    case TensorType::F8_E5M2: return KvDtype::fp8_e5m2;
+    default: return KvDtype::f32;
+    }
+}
+
+// The planner decides device, precisions and context for this machine; what it warns about is said
+// before loading, and a refusal stops here with its reasons (hearth-cli doctor shows the whole plan).
+std::optional<LoadPlan> plan_or_report(const ModelInfo& info, const RunOptions& options, std::string_view command,
+                                       const LoadPlan& extras) {
+    LoadOptions wanted;
+    wanted.kv = kv_dtype_of(options.load.kv_cache_type);
+    wanted.context_length = options.load.context_length;
+    wanted.max_running = extras.max_running;
+    wanted.max_batch_tokens = extras.max_batch_tokens;
+    LoadPlan plan = hearth::plan(info, probe(), wanted);
+    for (const Finding& f : plan.findings) {
+        if (f.severity == Severity::info) continue;
+        std::cerr << "hearth-cli " << command << ": " << name(f.severity) << " [" << f.code << "]: " << f.message;
+        if (!f.suggestion.empty()) std::cerr << " " << f.suggestion;
+        std::cerr << "\n";
+    }
+    if (plan.refused()) return std::nullopt;
+    return plan;
+}
+}  // namespace
+
 std::unique_ptr<LanguageModel> load_model_or_report(const RunOptions& options, std::string_view command) {
+    auto info = inspect(options.model);
+    if (!info) {
+        std::cerr << "hearth-cli " << command << ": " << info.error().message << "\n";
+        return nullptr;
+    }
+    auto planned = plan_or_report(*info, options, command, LoadPlan{});
+    if (!planned) return nullptr;
     ModelLoadOptions load = options.load;
+    load.context_length = planned->context_length;
+    load.kv_cache_type = planned->kv_cache_type;
     const bool show_progress = isatty(STDERR_FILENO) != 0;
     if (show_progress) {
         load.progress = [](double fraction) {
@@ -138,7 +183,7 @@ std::unique_ptr<LanguageModel> load_model_or_report(const RunOptions& options, s
             return true;
         };
     }
-    auto model = LanguageModel::load(options.model, load);
+    auto model = LanguageModel::load(std::move(info).value(), load);
     if (show_progress) std::fprintf(stderr, "\r             \r");
     if (!model) {
         std::cerr << "hearth-cli " << command << ": " << model.error().message << "\n";
@@ -154,12 +199,12 @@ std::unique_ptr<Engine> load_engine_or_report(const RunOptions& options, std::st
         std::cerr << "hearth-cli " << command << ": " << info.error().message << "\n";
         return nullptr;
     }
-    LoadPlan plan = extras;
-    plan.model = std::move(info).value();
+    auto planned = plan_or_report(*info, options, command, extras);
+    if (!planned) return nullptr;
+    LoadPlan plan = std::move(*planned);
     plan.threads = options.load.threads;
     plan.matmul = options.load.matmul;
-    plan.context_length = options.load.context_length;
-    plan.kv_cache_type = options.load.kv_cache_type;
+    if (extras.kv_cache_tokens > 0) plan.kv_cache_tokens = extras.kv_cache_tokens;
     const bool show_progress = isatty(STDERR_FILENO) != 0;
     std::function<bool(double)> progress;
     if (show_progress) {
