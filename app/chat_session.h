@@ -47,6 +47,7 @@ public:
     void setSampling(const hearth::SamplingParams& sampling) { m_sampling = sampling; }
     void setMaxTokens(qint64 maxTokens) { m_maxTokens = maxTokens; }
     void setSystemPrompt(const QString& prompt) { m_systemPrompt = prompt; }
+    void setCommitInterval(int ms) { m_commitTimer.setInterval(ms); }
 
 signals:
     // A conversation was created or got a message (the sidebar moves it to the top).

@@ -77,12 +77,13 @@ void MessageWidget::update(const MessageListModel& model, int row)
         const qint64 generated = index.data(MessageListModel::GeneratedTokensRole).toLongLong();
         const qint64 prompt = index.data(MessageListModel::PromptTokensRole).toLongLong();
         const double speed = index.data(MessageListModel::TokensPerSecondRole).toDouble();
-        if (generated > 0)
-            footer << tr("%n token(s)", nullptr, int(generated));
+        if (generated > 0 && prompt > 0)
+            footer << tr("tokens: %1 generated, %2 in the prompt")
+                          .arg(QLocale().toString(generated), QLocale().toString(prompt));
+        else if (generated > 0)
+            footer << tr("tokens: %1 generated").arg(QLocale().toString(generated));
         if (speed > 0.0)
             footer << tr("%1 tokens/s").arg(QLocale().toString(speed, 'f', 1));
-        if (prompt > 0)
-            footer << tr("prompt: %n token(s)", nullptr, int(prompt));
         if (state == QLatin1String("streaming"))
             footer << tr("writing…");
         else if (state == QLatin1String("stopped"))

@@ -59,6 +59,9 @@ const QList<QStringList>& migrations()
     return all;
 }
 
+// A null QString binds as SQL NULL; content and titles are NOT NULL, empty is "".
+QString notNull(const QString& text) { return text.isNull() ? QStringLiteral("") : text; }
+
 qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
 
 QDateTime fromMs(qint64 ms) { return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC); }
@@ -230,7 +233,7 @@ std::optional<qint64> ConversationStore::createConversation(const QString& title
     QSqlQuery q(QSqlDatabase::database(m_connection));
     q.prepare(QStringLiteral("INSERT INTO conversations (title, created_at, updated_at) VALUES (?, ?, ?)"));
     const qint64 now = nowMs();
-    q.addBindValue(title);
+    q.addBindValue(notNull(title));
     q.addBindValue(now);
     q.addBindValue(now);
     if (!q.exec()) {
@@ -244,7 +247,7 @@ bool ConversationStore::renameConversation(qint64 id, const QString& title)
 {
     QSqlQuery q(QSqlDatabase::database(m_connection));
     q.prepare(QStringLiteral("UPDATE conversations SET title = ? WHERE id = ?"));
-    q.addBindValue(title);
+    q.addBindValue(notNull(title));
     q.addBindValue(id);
     return q.exec() ? true : fail(QStringLiteral("renaming conversation %1").arg(id), q.lastError().text());
 }
@@ -296,8 +299,8 @@ bool ConversationStore::addMessage(StoredMessage& message)
     const qint64 now = nowMs();
     q.addBindValue(message.conversationId);
     q.addBindValue(message.conversationId);
-    q.addBindValue(message.role);
-    q.addBindValue(message.content);
+    q.addBindValue(notNull(message.role));
+    q.addBindValue(notNull(message.content));
     q.addBindValue(stateName(message.state));
     q.addBindValue(message.promptTokens);
     q.addBindValue(message.generatedTokens);
@@ -327,7 +330,7 @@ bool ConversationStore::updateMessage(const StoredMessage& message)
     QSqlQuery q(QSqlDatabase::database(m_connection));
     q.prepare(QStringLiteral("UPDATE messages SET content = ?, state = ?, prompt_tokens = ?, generated_tokens = ?,"
                              " tokens_per_second = ? WHERE id = ?"));
-    q.addBindValue(message.content);
+    q.addBindValue(notNull(message.content));
     q.addBindValue(stateName(message.state));
     q.addBindValue(message.promptTokens);
     q.addBindValue(message.generatedTokens);

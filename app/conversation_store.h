@@ -14,6 +14,7 @@
 
 #include <QDateTime>
 #include <QList>
+#include <QMetaType>
 #include <QString>
 #include <optional>
 
@@ -45,6 +46,8 @@ struct StoredMessage {
     double tokensPerSecond = 0.0;
     QDateTime createdAt;
 };
+
+Q_DECLARE_METATYPE(StoredMessage::State)
 
 QString stateName(StoredMessage::State state);
 std::optional<StoredMessage::State> stateFromName(const QString& name);

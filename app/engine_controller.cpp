@@ -33,6 +33,8 @@ EngineController::EngineController(QObject* parent)
     connect(worker, &EngineWorker::textArrived, this, &EngineController::textArrived, Qt::QueuedConnection);
     connect(worker, &EngineWorker::finished, this, &EngineController::finished, Qt::QueuedConnection);
     connect(worker, &EngineWorker::usageUpdated, this, &EngineController::usageUpdated, Qt::QueuedConnection);
+    // Timers must stop on their own thread: the worker thread's last act is the worker's shutdown.
+    connect(&m_thread, &QThread::finished, worker, &EngineWorker::shutdown, Qt::DirectConnection);
     m_thread.start();
 }
 

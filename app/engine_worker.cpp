@@ -104,6 +104,13 @@ void EngineWorker::load(const LoadRequest& request)
     reportUsage();
 }
 
+void EngineWorker::shutdown()
+{
+    m_flushTimer.stop();
+    m_usageTimer.stop();
+    m_engine.reset();
+}
+
 void EngineWorker::unload()
 {
     if (!m_engine)

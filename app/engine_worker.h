@@ -78,6 +78,8 @@ public:
     void generate(quint64 key, const nlohmann::ordered_json& messages, const hearth::SamplingParams& sampling,
                   qint64 maxTokens);
     void stop(quint64 key);
+    // The last call on the worker thread (as it finishes): stops the timers and the engine.
+    void shutdown();
 
 signals:
     void loadProgress(double fraction);

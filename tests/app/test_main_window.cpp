@@ -91,6 +91,8 @@ void TestMainWindow::initTestCase()
 void TestMainWindow::init()
 {
     m_settings = std::make_unique<QSettings>(m_dir.filePath(QStringLiteral("hearth.ini")), QSettings::IniFormat);
+    // The window keeps conversations in this file (never in the user's own).
+    m_settings->setValue(QStringLiteral("chat/database"), m_dir.filePath(QStringLiteral("conversations.sqlite")));
 }
 
 void TestMainWindow::cleanup()
