@@ -93,6 +93,48 @@
     </message>
 </context>
 <context>
+    <name>ChatPanel</name>
+    <message>
+        <source>Load a model…</source>
+        <translation>加载模型…</translation>
+    </message>
+    <message>
+        <source>Message (Enter sends, Shift+Enter for a new line)</source>
+        <translation>消息（Enter 发送，Shift+Enter 换行）</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Regenerate</source>
+        <translation>重新生成</translation>
+    </message>
+    <message>
+        <source>Write the last answer again</source>
+        <translation>重新写最后一条回答</translation>
+    </message>
+    <message>
+        <source>No model is loaded. Load one to start chatting.</source>
+        <translation>尚未加载模型。加载一个模型即可开始聊天。</translation>
+    </message>
+    <message>
+        <source>The model is loading…</source>
+        <translation>正在加载模型…</translation>
+    </message>
+</context>
+<context>
+    <name>ChatView</name>
+    <message>
+        <source>Send a message to start the conversation.</source>
+        <translation>发送一条消息开始对话。</translation>
+    </message>
+</context>
+<context>
     <name>CommandLine</name>
     <message>
         <source>Hearth: chat with large language models on your own computer.</source>
@@ -128,6 +170,56 @@
     </message>
 </context>
 <context>
+    <name>ConversationSidebar</name>
+    <message>
+        <source>New chat</source>
+        <translation>新聊天</translation>
+    </message>
+    <message>
+        <source>Search all messages</source>
+        <translation>搜索全部消息</translation>
+    </message>
+    <message>
+        <source>Rename</source>
+        <translation>重命名</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <source>Delete Conversation</source>
+        <translation>删除对话</translation>
+    </message>
+    <message>
+        <source>Delete &quot;%1&quot; and all its messages? This cannot be undone.</source>
+        <translation>删除“%1”及其全部消息？此操作无法撤销。</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationStore</name>
+    <message>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Assistant</source>
+        <translation>助手</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>系统</translation>
+    </message>
+</context>
+<context>
     <name>DisplayFormat</name>
     <message>
         <source>%1 K</source>
@@ -152,6 +244,13 @@
     <message>
         <source>scalar</source>
         <translation>标量</translation>
+    </message>
+</context>
+<context>
+    <name>EngineWorker</name>
+    <message>
+        <source>No model is loaded.</source>
+        <translation>尚未加载模型。</translation>
     </message>
 </context>
 <context>
@@ -231,6 +330,183 @@
     <message>
         <source>Open Model Folder</source>
         <translation>打开模型文件夹</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>聊天</translation>
+    </message>
+    <message>
+        <source>Model details</source>
+        <translation>模型详情</translation>
+    </message>
+    <message>
+        <source>&amp;Load model for chat…</source>
+        <translation>加载聊天模型(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>Choose a model and load it to chat with</source>
+        <translation>选择一个模型并加载，用于聊天</translation>
+    </message>
+    <message>
+        <source>Load the &amp;opened model</source>
+        <translation>加载已打开的模型(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Load the model shown under Model details to chat with</source>
+        <translation>加载“模型详情”中显示的模型用于聊天</translation>
+    </message>
+    <message>
+        <source>&amp;Unload model</source>
+        <translation>卸载模型(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Export conversation…</source>
+        <translation>导出对话(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Save the conversation on screen as Markdown or JSON</source>
+        <translation>将当前对话保存为 Markdown 或 JSON</translation>
+    </message>
+    <message>
+        <source>&amp;Model</source>
+        <translation>模型(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop loading the model</source>
+        <translation>停止加载模型</translation>
+    </message>
+    <message>
+        <source>Conversations Not Saved</source>
+        <translation>对话不会被保存</translation>
+    </message>
+    <message>
+        <source>Conversations cannot be saved in this session:
+%1</source>
+        <translation>本次会话中的对话无法保存：
+%1</translation>
+    </message>
+    <message>
+        <source>Loading %1…</source>
+        <translation>正在加载 %1…</translation>
+    </message>
+    <message>
+        <source>Load Model</source>
+        <translation>加载模型</translation>
+    </message>
+    <message>
+        <source>Chatting with %1</source>
+        <translation>正在与 %1 聊天</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>%1 · KV cache %2 · context %3</source>
+        <translation>%1 · KV 缓存 %2 · 上下文 %3</translation>
+    </message>
+    <message>
+        <source>Loading %1 was cancelled</source>
+        <translation>已取消加载 %1</translation>
+    </message>
+    <message>
+        <source>Could not load %1</source>
+        <translation>无法加载 %1</translation>
+    </message>
+    <message>
+        <source>KV cache %1% used</source>
+        <translation>KV 缓存已用 %1%</translation>
+    </message>
+    <message>
+        <source>%1 of %2 blocks of %3 tokens; %4 tokens/s</source>
+        <translation>已用 %1/%2 个块（每块 %3 个词元）；%4 词元/秒</translation>
+    </message>
+    <message>
+        <source>No model loaded</source>
+        <translation>未加载模型</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md)</source>
+        <translation>Markdown (*.md)</translation>
+    </message>
+    <message>
+        <source>JSON (*.json)</source>
+        <translation>JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Export Conversation</source>
+        <translation>导出对话</translation>
+    </message>
+    <message>
+        <source>Export Failed</source>
+        <translation>导出失败</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Exported to %1</source>
+        <translation>已导出到 %1</translation>
+    </message>
+</context>
+<context>
+    <name>MessageWidget</name>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Copy this message as Markdown</source>
+        <translation>以 Markdown 复制此消息</translation>
+    </message>
+    <message>
+        <source>You</source>
+        <translation>你</translation>
+    </message>
+    <message>
+        <source>Assistant</source>
+        <translation>助手</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>系统</translation>
+    </message>
+    <message>
+        <source>Could not answer: %1</source>
+        <translation>无法回答：%1</translation>
+    </message>
+    <message>
+        <source>…</source>
+        <translation>…</translation>
+    </message>
+    <message>
+        <source>tokens: %1 generated, %2 in the prompt</source>
+        <translation>词元：生成 %1，提示 %2</translation>
+    </message>
+    <message>
+        <source>tokens: %1 generated</source>
+        <translation>词元：生成 %1</translation>
+    </message>
+    <message>
+        <source>%1 tokens/s</source>
+        <translation>%1 词元/秒</translation>
+    </message>
+    <message>
+        <source>writing…</source>
+        <translation>正在输出…</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>interrupted (Hearth closed while it was being written)</source>
+        <translation>已中断（输出过程中 Hearth 被关闭）</translation>
     </message>
 </context>
 <context>

@@ -5,11 +5,14 @@
 
 #include <QLabel>
 #include <QListView>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QElapsedTimer>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QToolButton>
+#include <QTranslator>
+#include <QScopeGuard>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -22,6 +25,7 @@
 #include "conversation_store.h"
 #include "engine_controller.h"
 #include "main_window.h"
+#include "translations.h"
 
 namespace {
 
@@ -55,6 +59,7 @@ private slots:
     void regenerateReplacesLastAnswer();
     void loadCanBeCancelled();
     void conversationSurvivesRestart();
+    void chineseTranslation();
 
 private:
     // Loads the tiny chat model (chat_model_fixture.h) and waits until it is ready.
@@ -321,6 +326,23 @@ void TestChatWindow::conversationSurvivesRestart()
     QCOMPARE(view->messageCount(), 2);
     QCOMPARE(view->messageAt(0)->markdown(), QStringLiteral("Remember me"));
     QCOMPARE(view->messageAt(1)->markdown(), answer);
+}
+
+void TestChatWindow::chineseTranslation()
+{
+    QTranslator hearthTranslator;
+    QTranslator qtTranslator;
+    QVERIFY(installTranslations(QLocale(QLocale::Chinese, QLocale::China), hearthTranslator, qtTranslator));
+    const auto remove = qScopeGuard([&] {
+        QCoreApplication::removeTranslator(&hearthTranslator);
+        QCoreApplication::removeTranslator(&qtTranslator);
+    });
+    MainWindow window(*m_settings);
+    QCOMPARE(window.findChild<QPushButton*>(QStringLiteral("sendButton"))->text(), QStringLiteral("发送"));
+    QCOMPARE(window.findChild<QPushButton*>(QStringLiteral("newChatButton"))->text(), QStringLiteral("新聊天"));
+    QCOMPARE(labelText(window, QStringLiteral("inputDisabledReason")),
+             QStringLiteral("尚未加载模型。加载一个模型即可开始聊天。"));
+    QCOMPARE(window.findChild<QMenu*>(QStringLiteral("menuModel"))->title(), QStringLiteral("模型(&M)"));
 }
 
 QTEST_MAIN(TestChatWindow)
