@@ -100,6 +100,7 @@ ChatView::ChatView(QWidget* parent)
 {
     setObjectName(QStringLiteral("chatView"));
     setWidgetResizable(true);
+    setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);  // messages wrap to the width
     m_canvas = new QWidget(this);
     m_layout = new QVBoxLayout(m_canvas);
     m_emptyLabel = new QLabel(tr("Send a message to start the conversation."), m_canvas);
