@@ -41,6 +41,7 @@ public:
     }
 
     void load(const LoadProgress& progress) {
+        if (progress && !progress(0.0)) throw LoadError{"loading was cancelled"};
         const std::int64_t hidden = m_config.hidden_size, hd = m_config.head_dim;
         const std::int64_t q_dim = m_config.n_heads * hd, kv_dim = m_config.n_kv_heads * hd;
         const bool gemma_hf = m_config.arch->hf_norm_adds_one && !m_names.gguf;
@@ -252,7 +253,9 @@ private:
             done += bytes.size();
         }
         (void)sink;
-        if (progress) progress(1.0);
+        // Also the answer for a model with nothing to read here (weights copied while resolving them): a
+        // cancel that came during the load still stops it.
+        if (progress && !progress(1.0)) throw LoadError{"loading was cancelled"};
     }
 
     const ModelInfo& m_info;

@@ -62,6 +62,8 @@ struct Engine::Impl {
     std::condition_variable wake;
     std::vector<std::pair<RequestId, Request>> submitted;
     std::vector<RequestId> cancelled;
+    std::vector<std::function<void()>> tasks;             // run on the engine thread between steps
+    std::vector<std::function<void()>> tasks_if_stopped;  // the same tasks' answer when they never run
     bool stopping = false;
     std::atomic<RequestId> next_id{1};
     EngineStats published;  // stats() reads this copy
@@ -97,6 +99,7 @@ Engine::~Engine() {
 
 Result<std::unique_ptr<Engine>> Engine::load(const LoadPlan& plan, std::function<bool(double)> progress,
                                              const std::atomic<bool>* cancel) {
+    if (cancel && cancel->load()) return Error{"loading was cancelled"};
     ModelLoadOptions options;
     options.threads = plan.threads;
     options.matmul = plan.matmul;
@@ -169,6 +172,26 @@ Result<RequestId> Engine::submit(Request request) {
     return id;
 }
 
+void Engine::measure_kv_quality(std::vector<TokenId> tokens, std::vector<TensorType> candidates, TensorType reference,
+                                std::function<bool(double)> progress,
+                                std::function<void(Result<std::vector<KvQualityReport>>)> done) {
+    auto shared_done = std::make_shared<decltype(done)>(std::move(done));
+    Impl& impl = *m_impl;
+    auto task = [&impl, tokens = std::move(tokens), candidates = std::move(candidates), reference,
+                 progress = std::move(progress), shared_done] {
+        auto result = hearth::measure_kv_quality(*impl.model, tokens, candidates, reference, progress);
+        if (*shared_done) (*shared_done)(std::move(result));
+    };
+    {
+        std::lock_guard lock(impl.mutex);
+        impl.tasks.push_back(std::move(task));
+        impl.tasks_if_stopped.push_back([shared_done] {
+            if (*shared_done) (*shared_done)(Error{"the engine stopped before the KV quality measurement ran"});
+        });
+    }
+    impl.wake.notify_all();
+}
+
 void Engine::cancel(RequestId id) {
     {
         std::lock_guard lock(m_impl->mutex);
@@ -186,18 +209,23 @@ void Engine::Impl::loop() {
     for (;;) {
         std::vector<std::pair<RequestId, Request>> new_requests;
         std::vector<RequestId> cancels;
+        std::vector<std::function<void()>> new_tasks;
         {
             std::unique_lock lock(mutex);
             wake.wait(lock, [&] {
-                return stopping || !submitted.empty() || !cancelled.empty() ||
+                return stopping || !submitted.empty() || !cancelled.empty() || !tasks.empty() ||
                        scheduler->n_running() + scheduler->n_waiting() > 0;
             });
             if (stopping) break;
             new_requests.swap(submitted);
             cancels.swap(cancelled);
+            new_tasks.swap(tasks);
+            tasks_if_stopped.erase(tasks_if_stopped.begin(),
+                                   tasks_if_stopped.begin() + static_cast<std::ptrdiff_t>(new_tasks.size()));
         }
         for (auto& [id, request] : new_requests) admit(id, std::move(request));
         for (RequestId id : cancels) end(id, FinishReason::cancelled);
+        for (auto& task : new_tasks) task();  // between steps: the backend runs one thing at a time
         if (scheduler->n_running() + scheduler->n_waiting() > 0) run_one_step();
         publish_stats();
     }
@@ -205,14 +233,22 @@ void Engine::Impl::loop() {
     std::vector<RequestId> ids;
     for (const auto& [id, _] : active) ids.push_back(id);
     for (RequestId id : ids) end(id, FinishReason::cancelled);
-    std::lock_guard lock(mutex);
-    for (auto& [id, request] : submitted) {
+    // What arrived but never ran is answered outside the lock: a callback may call back into the engine.
+    std::vector<std::pair<RequestId, Request>> unstarted;
+    std::vector<std::function<void()>> unanswered;
+    {
+        std::lock_guard lock(mutex);
+        unstarted.swap(submitted);
+        tasks.clear();
+        unanswered.swap(tasks_if_stopped);
+    }
+    for (auto& [id, request] : unstarted) {
         RequestUpdate update;
         update.id = id;
         update.finish = FinishReason::cancelled;
         if (request.on_update) request.on_update(update);
     }
-    submitted.clear();
+    for (auto& answer : unanswered) answer();
 }
 
 void Engine::Impl::admit(RequestId id, Request request) {

@@ -3,6 +3,7 @@
 // use token ids and ignore EOS so every one runs its full length.
 #include <QtTest>
 
+#include <future>
 #include <random>
 #include <thread>
 
@@ -227,6 +228,67 @@ private slots:
         QVERIFY(fresh->submit(std::move(r)));
         QVERIFY(alone.wait_finished(1));
         QCOMPARE(alone.get(0).tokens, collector.get(1).tokens);
+    }
+
+    void kv_quality_measured_between_steps() {
+        // The measurement runs on the engine's thread while a request is generating; the request's output
+        // is what it would be alone, and the reports are the library function's.
+        auto engine = load_engine("hf/qwen2-f32", 512, 1024);
+        std::mt19937 rng(31);
+        const auto prompt = random_prompt(rng, 20, 256);
+        const auto text = random_prompt(rng, 100, 256);
+        RequestCollector collector;
+        Request r = greedy(prompt, 40);
+        r.on_update = collector.callback(0);
+        QVERIFY(engine->submit(std::move(r)));
+        std::promise<Result<std::vector<KvQualityReport>>> measured;
+        std::atomic<int> progress_calls{0};
+        engine->measure_kv_quality(text, {TensorType::F8_E4M3, TensorType::BF16}, TensorType::F16,
+                                   [&](double) { ++progress_calls; return true; },
+                                   [&](Result<std::vector<KvQualityReport>> result) { measured.set_value(std::move(result)); });
+        auto result = measured.get_future().get();
+        QVERIFY2(result, result ? "" : result.error().message.c_str());
+        QCOMPARE(result->size(), std::size_t(2));
+        QCOMPARE((*result)[0].candidate, TensorType::F8_E4M3);
+        QCOMPARE((*result)[0].positions, std::int64_t(100));
+        QVERIFY((*result)[0].mean_kl > (*result)[1].mean_kl);  // E4M3 is coarser than BF16
+        QVERIFY(progress_calls.load() >= 2);
+        QVERIFY(collector.wait_finished(1));
+
+        auto fresh = load_engine("hf/qwen2-f32", 512, 1024);
+        RequestCollector alone;
+        Request again = greedy(prompt, 40);
+        again.on_update = alone.callback(0);
+        QVERIFY(fresh->submit(std::move(again)));
+        QVERIFY(alone.wait_finished(1));
+        QCOMPARE(collector.get(0).tokens, alone.get(0).tokens);
+
+        // Cancelled through progress: an error, and the engine goes on.
+        std::promise<Result<std::vector<KvQualityReport>>> stopped;
+        engine->measure_kv_quality(text, {TensorType::F8_E5M2}, TensorType::F16, [](double) { return false; },
+                                   [&](Result<std::vector<KvQualityReport>> result) { stopped.set_value(std::move(result)); });
+        auto cancelled = stopped.get_future().get();
+        QVERIFY(!cancelled);
+        QVERIFY2(cancelled.error().message.find("cancelled") != std::string::npos, cancelled.error().message.c_str());
+    }
+
+    void load_can_be_cancelled() {
+        auto info = inspect(fixture("hf/llama-f32"));
+        QVERIFY(info);
+        LoadPlan plan;
+        plan.model = std::move(info).value();
+        plan.context_length = 64;
+        std::atomic<bool> cancel{true};
+        auto before = Engine::load(plan, {}, &cancel);
+        QVERIFY(!before);
+        QVERIFY2(before.error().message.find("cancelled") != std::string::npos, before.error().message.c_str());
+        // Set while loading (from the progress callback, as a GUI's Cancel button would between reports).
+        cancel = false;
+        auto during = Engine::load(plan, [&](double) { cancel = true; return true; }, &cancel);
+        QVERIFY(!during);
+        QVERIFY2(during.error().message.find("cancelled") != std::string::npos, during.error().message.c_str());
+        cancel = false;
+        QVERIFY(Engine::load(plan, {}, &cancel));
     }
 
     void bad_requests_fail_alone() {

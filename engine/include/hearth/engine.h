@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hearth/kv_quality.h"
 #include "hearth/load_plan.h"
 #include "hearth/result.h"
 #include "hearth/sampling.h"
@@ -100,6 +101,14 @@ public:
     // Stops a request within one step; unknown or finished ids are ignored. Callable from any thread.
     void cancel(RequestId id);
     EngineStats stats() const;
+
+    // Measures how KV cache types change this model's predictions (hearth/kv_quality.h) on `tokens`,
+    // teacher-forced, on the engine's thread between steps: running requests pause until it ends. `done`
+    // gets one report per candidate, or the error (also when `progress` returned false, or the engine was
+    // destroyed first); both callbacks run on the engine's thread. Callable from any thread.
+    void measure_kv_quality(std::vector<TokenId> tokens, std::vector<TensorType> candidates, TensorType reference,
+                            std::function<bool(double)> progress,
+                            std::function<void(Result<std::vector<KvQualityReport>>)> done);
 
     const LanguageModel& model() const;
     std::int64_t context_length() const;
