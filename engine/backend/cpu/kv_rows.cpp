@@ -201,7 +201,7 @@ HEARTH_KV_AVX2 void dot_rows_avx2(const float* q, const void* rows, std::size_t 
             a3 = _mm256_fmadd_ps(qv, D::load8(r3 + i), a3);
         }
         float t0 = hsum(a0), t1 = hsum(a1), t2 = hsum(a2), t3 = hsum(a3);
-        for (std::int32_t i = n8; i < n; ++i) {
+        for (i = n8; i < n; ++i) {
             t0 += q[i] * D::scalar(r0[i]);
             t1 += q[i] * D::scalar(r1[i]);
             t2 += q[i] * D::scalar(r2[i]);
