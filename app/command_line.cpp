@@ -3,6 +3,7 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 
+#include "hearth/hardware.h"
 #include "hearth/logging.h"
 
 CommandLine parseCommandLine(const QStringList& arguments, CommandLine::Mode mode)
@@ -21,6 +22,15 @@ CommandLine parseCommandLine(const QStringList& arguments, CommandLine::Mode mod
                                     "Default: the HEARTH_LOG environment variable, else info."),
         QCoreApplication::translate("CommandLine", "level"));
     parser.addOption(logLevel);
+    const std::string_view profiles = hearth::hardware_profile_names();
+    const QCommandLineOption simulate(
+        QStringLiteral("simulate"),
+        QCoreApplication::translate("CommandLine",
+                                    "Plan for a described machine instead of this one (the model manager's fit badges "
+                                    "and the load dialog): %1.")
+            .arg(QString::fromUtf8(profiles.data(), qsizetype(profiles.size()))),
+        QCoreApplication::translate("CommandLine", "profile"));
+    parser.addOption(simulate);
     parser.addPositionalArgument(
         QCoreApplication::translate("CommandLine", "MODEL"),
         QCoreApplication::translate("CommandLine", "A model to open: a .gguf file or a Hugging Face folder."),
@@ -57,6 +67,16 @@ CommandLine parseCommandLine(const QStringList& arguments, CommandLine::Mode mod
             return result;
         }
         result.logLevel = level;
+    }
+    if (parser.isSet(simulate)) {
+        const QString profile = parser.value(simulate);
+        if (!hearth::hardware_profile(profile.toStdString())) {
+            result.action = CommandLine::Action::fail;
+            result.error = QCoreApplication::translate("CommandLine", "Unknown hardware profile '%1'; known: %2")
+                               .arg(profile, QString::fromUtf8(profiles.data(), qsizetype(profiles.size())));
+            return result;
+        }
+        result.simulateProfile = profile;
     }
     const QStringList positional = parser.positionalArguments();
     if (mode == CommandLine::Mode::strict && positional.size() > 1) {

@@ -1,5 +1,5 @@
 #pragma once
-// hearth's command line: [--log-level LEVEL] [MODEL], plus --help and --version.
+// hearth's command line: [--log-level LEVEL] [--simulate PROFILE] [MODEL], plus --help and --version.
 //
 // It is parsed twice. First, before QApplication exists (`lenient`): --version, --help and a bad log level
 // are answered there, so they need no display. Options Qt itself takes (-platform, -style …) may still be
@@ -17,6 +17,7 @@ struct CommandLine {
     Action action = Action::run;
     std::optional<QString> logLevel;  // --log-level, already validated
     QString modelPath;                // optional positional MODEL (only meaningful in strict mode)
+    QString simulateProfile;          // --simulate PROFILE, already validated (hearth::hardware_profile)
     QString helpText;                 // for showHelp
     QString error;                    // for fail: what was wrong, in one line
 };

@@ -2,12 +2,13 @@
 
 EngineController::EngineController(QObject* parent)
     : QObject(parent)
-    , m_worker(std::make_unique<EngineWorker>(&m_cancelLoad))
+    , m_worker(std::make_unique<EngineWorker>(&m_cancelLoad, &m_cancelMeasure))
 {
     qRegisterMetaType<LoadedModel>();
     qRegisterMetaType<GenerationStats>();
     qRegisterMetaType<EngineUsage>();
     qRegisterMetaType<GenerationEnd>();
+    qRegisterMetaType<KvQualityResult>();
 
     m_thread.setObjectName(QStringLiteral("hearth-engine-worker"));
     m_worker->moveToThread(&m_thread);
@@ -33,6 +34,9 @@ EngineController::EngineController(QObject* parent)
     connect(worker, &EngineWorker::textArrived, this, &EngineController::textArrived, Qt::QueuedConnection);
     connect(worker, &EngineWorker::finished, this, &EngineController::finished, Qt::QueuedConnection);
     connect(worker, &EngineWorker::usageUpdated, this, &EngineController::usageUpdated, Qt::QueuedConnection);
+    // Emitted on the engine's own thread: queued here to the GUI thread.
+    connect(worker, &EngineWorker::qualityProgress, this, &EngineController::qualityProgress, Qt::QueuedConnection);
+    connect(worker, &EngineWorker::qualityMeasured, this, &EngineController::qualityMeasured, Qt::QueuedConnection);
     // Timers must stop on their own thread: the worker thread's last act is the worker's shutdown.
     connect(&m_thread, &QThread::finished, worker, &EngineWorker::shutdown, Qt::DirectConnection);
     m_thread.start();
@@ -41,6 +45,7 @@ EngineController::EngineController(QObject* parent)
 EngineController::~EngineController()
 {
     m_cancelLoad = true;
+    m_cancelMeasure = true;
     m_thread.quit();
     m_thread.wait();
     m_worker.reset();
@@ -92,4 +97,19 @@ void EngineController::stop(quint64 key)
 {
     QMetaObject::invokeMethod(m_worker.get(), [worker = m_worker.get(), key] { worker->stop(key); },
                               Qt::QueuedConnection);
+}
+
+quint64 EngineController::measureKvQuality(const QList<hearth::TensorType>& candidates)
+{
+    const quint64 key = ++m_nextKey;
+    m_cancelMeasure = false;
+    QMetaObject::invokeMethod(
+        m_worker.get(), [worker = m_worker.get(), key, candidates] { worker->measureKvQuality(key, candidates); },
+        Qt::QueuedConnection);
+    return key;
+}
+
+void EngineController::cancelMeasure()
+{
+    m_cancelMeasure = true;
 }

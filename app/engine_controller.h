@@ -32,6 +32,11 @@ public:
     quint64 generate(const nlohmann::ordered_json& messages, const hearth::SamplingParams& sampling,
                      qint64 maxTokens);
     void stop(quint64 key);
+    // Measures the KV cache `candidates` against F16 on the loaded model (EngineWorker::measureKvQuality).
+    // Returns the key qualityProgress() and qualityMeasured() will carry. One measurement at a time:
+    // cancelMeasure() stops the one running (it answers with `cancelled` set).
+    quint64 measureKvQuality(const QList<hearth::TensorType>& candidates);
+    void cancelMeasure();
 
     State state() const { return m_state; }
     const std::optional<LoadedModel>& model() const { return m_model; }
@@ -44,12 +49,15 @@ signals:
     void textArrived(quint64 key, const QString& text, qint64 tokens);
     void finished(quint64 key, GenerationEnd end, const QString& error, const GenerationStats& stats);
     void usageUpdated(const EngineUsage& usage);
+    void qualityProgress(quint64 key, double fraction);
+    void qualityMeasured(quint64 key, const KvQualityResult& result);
 
 private:
     void setState(State state);
 
     QThread m_thread;
     std::atomic<bool> m_cancelLoad{false};
+    std::atomic<bool> m_cancelMeasure{false};
     std::unique_ptr<EngineWorker> m_worker;  // lives on m_thread; deleted after it has stopped
     State m_state = State::empty;
     std::optional<LoadedModel> m_model;

@@ -3,7 +3,10 @@
 #include <QFileInfo>
 #include <QMutexLocker>
 #include <QThread>
+#include <algorithm>
 #include <spdlog/spdlog.h>
+
+#include "hearth/plan.h"
 
 #include "filesystem_path.h"
 
@@ -36,9 +39,11 @@ GenerationStats statsOf(const hearth::RequestStats& s)
 
 }  // namespace
 
-EngineWorker::EngineWorker(const std::atomic<bool>* cancelLoad, QObject* parent)
+EngineWorker::EngineWorker(const std::atomic<bool>* cancelLoad, const std::atomic<bool>* cancelMeasure,
+                           QObject* parent)
     : QObject(parent)
     , m_cancelLoad(cancelLoad)
+    , m_cancelMeasure(cancelMeasure)
     , m_flushTimer(this)
     , m_usageTimer(this)
 {
@@ -57,16 +62,20 @@ EngineWorker::~EngineWorker()
 void EngineWorker::load(const LoadRequest& request)
 {
     unload();
-    auto info = hearth::inspect(toFilesystemPath(request.path));
-    if (!info) {
-        emit loadFailed(request.path, QString::fromStdString(info.error().message), false);
-        return;
-    }
     hearth::LoadPlan plan;
-    plan.model = std::move(info).value();
-    plan.threads = request.threads;
-    plan.context_length = request.contextLength;
-    plan.kv_cache_type = request.kvCacheType;
+    if (request.plan) {
+        plan = *request.plan;
+    } else {
+        auto info = hearth::inspect(toFilesystemPath(request.path));
+        if (!info) {
+            emit loadFailed(request.path, QString::fromStdString(info.error().message), false);
+            return;
+        }
+        plan.model = std::move(info).value();
+        plan.threads = request.threads;
+        plan.context_length = request.contextLength;
+        plan.kv_cache_type = request.kvCacheType;
+    }
 
     // Progress is reported at most every percent, so a fast load does not flood the GUI's event queue.
     int lastPercent = -1;
@@ -200,4 +209,53 @@ void EngineWorker::reportUsage()
     usage.kvBlockSize = s.kv_block_size;
     usage.running = s.running;
     emit usageUpdated(usage);
+}
+
+void EngineWorker::measureKvQuality(quint64 key, const QList<hearth::TensorType>& candidates)
+{
+    KvQualityResult failure;
+    if (!m_engine) {
+        failure.error = tr("Load the model first: the quality is measured on the loaded model.");
+        emit qualityMeasured(key, failure);
+        return;
+    }
+    const hearth::Tokenizer* tokenizer = m_engine->model().tokenizer();
+    if (!tokenizer) {
+        failure.error = tr("The model has no tokenizer, so the calibration text cannot be read: %1")
+                            .arg(QString::fromStdString(m_engine->model().tokenizer_problem()));
+        emit qualityMeasured(key, failure);
+        return;
+    }
+    const std::string_view text = hearth::calibration_text();
+    std::vector<hearth::TokenId> tokens = tokenizer->encode(text);
+    // A tiny model's context may be shorter than the calibration text; the measurement needs one context.
+    const auto limit = std::size_t(std::max<std::int64_t>(2, m_engine->context_length()));
+    if (tokens.size() > limit)
+        tokens.resize(limit);
+
+    // Both callbacks run on the engine's thread; signals cross to the GUI as queued calls. The last
+    // percent reported is shared between calls of `progress` only, which the engine makes in order.
+    auto lastPercent = std::make_shared<int>(-1);
+    auto progress = [this, key, lastPercent](double fraction) {
+        const int percent = int(fraction * 100.0);
+        if (percent != *lastPercent) {
+            *lastPercent = percent;
+            emit qualityProgress(key, fraction);
+        }
+        return !(m_cancelMeasure && m_cancelMeasure->load());
+    };
+    auto done = [this, key](hearth::Result<std::vector<hearth::KvQualityReport>> result) {
+        KvQualityResult out;
+        if (result) {
+            for (const hearth::KvQualityReport& report : result.value())
+                out.reports << report;
+        } else {
+            out.error = QString::fromStdString(result.error().message);
+            out.cancelled = m_cancelMeasure && m_cancelMeasure->load();
+        }
+        emit qualityMeasured(key, out);
+    };
+    spdlog::info("measuring the KV cache quality on {} calibration tokens", tokens.size());
+    m_engine->measure_kv_quality(std::move(tokens), std::vector<hearth::TensorType>(candidates.begin(), candidates.end()),
+                                 hearth::TensorType::F16, std::move(progress), std::move(done));
 }

@@ -6,6 +6,7 @@
 // (under a mutex) and a timer on the worker thread flushes it every kFlushIntervalMs as one textArrived()
 // per request. So the GUI gets a handful of updates a second however fast tokens come.
 
+#include <QList>
 #include <QMutex>
 #include <QObject>
 #include <QString>
@@ -17,10 +18,11 @@
 
 #include "hearth/engine.h"
 
-// What the GUI asks for: a model to load and the few plan fields the app sets by hand (the planner, when
-// it lands, will fill the rest).
+// What the GUI asks for: a model to load, either with a plan the load-options dialog showed (`plan`; the
+// fields below it are then ignored) or with the few plan fields the app sets by hand.
 struct LoadRequest {
     QString path;
+    std::shared_ptr<const hearth::LoadPlan> plan;
     int threads = 0;                      // 0 = every core
     qint64 contextLength = 0;             // 0 = the model's, capped at 4096
     hearth::TensorType kvCacheType = hearth::TensorType::F16;
@@ -55,10 +57,18 @@ struct EngineUsage {
 
 enum class GenerationEnd { stop, length, cancelled, error };
 
+// The answer to a KV quality measurement: one report per candidate type, or why there is none.
+struct KvQualityResult {
+    QList<hearth::KvQualityReport> reports;
+    QString error;           // empty on success
+    bool cancelled = false;
+};
+
 Q_DECLARE_METATYPE(LoadedModel)
 Q_DECLARE_METATYPE(GenerationStats)
 Q_DECLARE_METATYPE(EngineUsage)
 Q_DECLARE_METATYPE(GenerationEnd)
+Q_DECLARE_METATYPE(KvQualityResult)
 
 class EngineWorker final : public QObject {
     Q_OBJECT
@@ -67,8 +77,10 @@ public:
     static constexpr int kFlushIntervalMs = 50;
     static constexpr int kUsageIntervalMs = 500;
 
-    // `cancelLoad` is owned by the controller and set from the GUI thread; load() polls it.
-    explicit EngineWorker(const std::atomic<bool>* cancelLoad, QObject* parent = nullptr);
+    // `cancelLoad` and `cancelMeasure` are owned by the controller and set from the GUI thread; load() and
+    // the quality measurement poll them.
+    explicit EngineWorker(const std::atomic<bool>* cancelLoad, const std::atomic<bool>* cancelMeasure = nullptr,
+                          QObject* parent = nullptr);
     ~EngineWorker() override;
 
     // Everything below runs on the worker thread (queued calls from EngineController).
@@ -78,6 +90,10 @@ public:
     void generate(quint64 key, const nlohmann::ordered_json& messages, const hearth::SamplingParams& sampling,
                   qint64 maxTokens);
     void stop(quint64 key);
+    // Measures how the `candidates` KV cache types change the loaded model's predictions against an F16
+    // cache, on the built-in calibration text (hearth::calibration_text()). Runs on the engine's thread
+    // between steps; answers with qualityProgress() and one qualityMeasured() carrying `key`.
+    void measureKvQuality(quint64 key, const QList<hearth::TensorType>& candidates);
     // The last call on the worker thread (as it finishes): stops the timers and the engine.
     void shutdown();
 
@@ -89,6 +105,8 @@ signals:
     void textArrived(quint64 key, const QString& text, qint64 tokens);
     void finished(quint64 key, GenerationEnd end, const QString& error, const GenerationStats& stats);
     void usageUpdated(const EngineUsage& usage);
+    void qualityProgress(quint64 key, double fraction);
+    void qualityMeasured(quint64 key, const KvQualityResult& result);
 
 private:
     struct Pending {
@@ -104,6 +122,7 @@ private:
     void onUpdate(quint64 key, const hearth::RequestUpdate& update);  // engine thread
 
     const std::atomic<bool>* m_cancelLoad;
+    const std::atomic<bool>* m_cancelMeasure;
     std::unique_ptr<hearth::Engine> m_engine;
     QTimer m_flushTimer;
     QTimer m_usageTimer;

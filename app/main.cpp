@@ -102,7 +102,15 @@ int main(int argc, char* argv[])
     }
 
     QSettings settings;
-    MainWindow window(settings);
+    EngineFunctions engine;
+    if (!commandLine.simulateProfile.isEmpty()) {
+        // Validated by parseCommandLine. The window plans for this machine as if it were there.
+        const hearth::HardwareInfo hardware = *hearth::hardware_profile(commandLine.simulateProfile.toStdString());
+        engine.probeHardware = [hardware] { return hardware; };
+        engine.simulatedHardware = true;
+        spdlog::info("simulating the {} hardware profile", commandLine.simulateProfile.toStdString());
+    }
+    MainWindow window(settings, engine);
     window.show();
     if (!commandLine.modelPath.isEmpty()) {
         // A model named on the command line is shown and loaded, ready to chat.

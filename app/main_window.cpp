@@ -2,6 +2,9 @@
 
 #include <QAction>
 #include <QCloseEvent>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QMimeData>
 #include <QDir>
 #include <QFile>
 #include <QFileDialog>
@@ -29,7 +32,10 @@
 #include "display_format.h"
 #include "engine_controller.h"
 #include "filesystem_path.h"
+#include "load_options_dialog.h"
 #include "model_info_view.h"
+#include "model_list_model.h"
+#include "model_manager.h"
 
 namespace {
 
@@ -37,6 +43,7 @@ const QString kGeometryKey = QStringLiteral("mainWindow/geometry");
 const QString kModelDirectoryKey = QStringLiteral("models/lastDirectory");
 const QString kDatabaseKey = QStringLiteral("chat/database");
 const QString kExportDirectoryKey = QStringLiteral("chat/lastExportDirectory");
+const QString kModelsFolderKey = QStringLiteral("models/folder");
 
 QString defaultDatabasePath()
 {
@@ -48,8 +55,12 @@ QString defaultDatabasePath()
 MainWindow::MainWindow(QSettings& settings, EngineFunctions engine, QWidget* parent)
     : QMainWindow(parent)
     , m_settings(settings)
-    , m_inspector(std::make_unique<ModelInspector>(std::move(engine.inspectModel)))
+    , m_inspector(std::make_unique<ModelInspector>(engine.inspectModel))
     , m_prober(std::make_unique<HardwareProber>(std::move(engine.probeHardware)))
+    // NOTE: validation and the models folder's scan read files with the engine's own inspect: a test's
+    // replacement (one that waits for the test) is for the Model details inspection only.
+    , m_validator(std::make_unique<ModelValidator>(hearth::inspect))
+    , m_simulatedHardware(engine.simulatedHardware)
 {
     setWindowTitle(tr("Hearth"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/hearth.svg")));
@@ -59,7 +70,15 @@ MainWindow::MainWindow(QSettings& settings, EngineFunctions engine, QWidget* par
     m_tabs = new QTabWidget(this);
     m_tabs->setObjectName(QStringLiteral("mainTabs"));
     m_tabs->addTab(m_chatPanel, tr("Chat"));
+    createModelManager();
+    m_tabs->addTab(m_manager, tr("Models"));
     m_tabs->addTab(m_view, tr("Model details"));
+    // The folder may have been changed in Settings: the tab follows it when it is shown.
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
+        if (m_tabs->currentWidget() == m_manager && m_manager->folder() != modelsFolder())
+            m_manager->setFolder(modelsFolder());
+    });
+    setAcceptDrops(true);
     auto* splitter = new QSplitter(this);
     splitter->setObjectName(QStringLiteral("mainSplitter"));
     splitter->addWidget(m_sidebar);
@@ -76,6 +95,8 @@ MainWindow::MainWindow(QSettings& settings, EngineFunctions engine, QWidget* par
     m_workerThread.setObjectName(QStringLiteral("hearth-worker"));
     m_inspector->moveToThread(&m_workerThread);
     m_prober->moveToThread(&m_workerThread);
+    m_validator->moveToThread(&m_workerThread);
+    connect(m_validator.get(), &ModelValidator::validated, this, &MainWindow::onValidated);
     connect(m_inspector.get(), &ModelInspector::inspected, this, &MainWindow::onInspected);
     connect(m_inspector.get(), &ModelInspector::failed, this, &MainWindow::onInspectFailed);
     connect(m_prober.get(), &HardwareProber::probed, this, &MainWindow::onHardwareProbed);
@@ -89,6 +110,7 @@ MainWindow::MainWindow(QSettings& settings, EngineFunctions engine, QWidget* par
 MainWindow::~MainWindow()
 {
     // The widgets refer to the chat session, the models and the engine: they go first.
+    delete m_loadDialog;
     delete takeCentralWidget();
     // NOTE: the one blocking wait on the GUI thread: the workers must stop before they are deleted. An
     // inspection reads headers only and probing is quick, so this is short.
@@ -120,6 +142,12 @@ void MainWindow::createActions()
     m_loadOpenedAction->setObjectName(QStringLiteral("actionLoadOpenedModel"));
     m_loadOpenedAction->setStatusTip(tr("Load the model shown under Model details to chat with"));
     connect(m_loadOpenedAction, &QAction::triggered, this, &MainWindow::loadOpenedModel);
+
+    m_manageModelsAction = new QAction(tr("&Models…"), this);
+    m_manageModelsAction->setObjectName(QStringLiteral("actionManageModels"));
+    m_manageModelsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
+    m_manageModelsAction->setStatusTip(tr("The models in the models folder: import, load with options, delete"));
+    connect(m_manageModelsAction, &QAction::triggered, this, [this] { m_tabs->setCurrentWidget(m_manager); });
 
     m_unloadAction = new QAction(tr("&Unload model"), this);
     m_unloadAction->setObjectName(QStringLiteral("actionUnloadModel"));
@@ -155,6 +183,8 @@ void MainWindow::createMenus()
 
     QMenu* model = menuBar()->addMenu(tr("&Model"));
     model->setObjectName(QStringLiteral("menuModel"));
+    model->addAction(m_manageModelsAction);
+    model->addSeparator();
     model->addAction(m_loadModelAction);
     model->addAction(m_loadOpenedAction);
     model->addAction(m_unloadAction);
@@ -290,7 +320,7 @@ void MainWindow::chooseModelToLoad()
     if (path.isEmpty())
         return;
     rememberModelDirectory(QFileInfo(path).absolutePath());
-    loadModel(path);
+    validateModel(path, false);
 }
 
 void MainWindow::loadOpenedModel()
@@ -429,6 +459,10 @@ void MainWindow::onHardwareProbed(const hearth::HardwareInfo& hardware)
     m_hardware = hardware;
     if (m_aboutDialog)
         m_aboutDialog->setHardware(hardware);
+    m_manager->setHardware(hardware, m_simulatedHardware);
+    const auto waiting = std::exchange(m_waitingForHardware, {});
+    for (const auto& [path, import] : waiting)
+        validateModel(path, import);
     emit hardwareProbed();
 }
 
@@ -489,6 +523,144 @@ void MainWindow::showAboutDialog()
     m_aboutDialog->show();
     m_aboutDialog->raise();
     m_aboutDialog->activateWindow();
+}
+
+LoadOptionsDialog* MainWindow::loadOptionsDialog() const
+{
+    return m_loadDialog.data();
+}
+
+QString MainWindow::modelsFolder() const
+{
+    // The same key and default as the settings dialog's: where tests/fetch_models.sh puts the demo model.
+    const QString cache = qEnvironmentVariable("HEARTH_CACHE_DIR");
+    const QString fallback = cache.isEmpty()
+                                 ? QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation) + QStringLiteral("/hearth/models")
+                                 : cache + QStringLiteral("/models");
+    return m_settings.value(kModelsFolderKey, QDir::cleanPath(fallback)).toString();
+}
+
+void MainWindow::createModelManager()
+{
+    m_manager = new ModelManager(*m_validator, modelsFolder(), this);
+    connect(m_manager, &ModelManager::loadRequested, this, &MainWindow::openLoadOptions);
+    connect(m_manager, &ModelManager::importRequested, this, [this](const QString& path) { validateModel(path, true); });
+    connect(m_manager, &ModelManager::folderChanged, this,
+            [this](const QString& folder) { m_settings.setValue(kModelsFolderKey, folder); });
+}
+
+void MainWindow::validateModel(const QString& path, bool import)
+{
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    m_validating = true;
+    if (!m_hardware) {
+        m_waitingForHardware.append({absolute, import});
+        return;
+    }
+    const quint64 requestId = ++m_latestValidation;
+    m_importValidated = import;
+    setInspecting(absolute);
+    spdlog::info("validating {}", absolute.toStdString());
+    QMetaObject::invokeMethod(
+        m_validator.get(),
+        [validator = m_validator.get(), requestId, absolute, hardware = *m_hardware, simulated = m_simulatedHardware] {
+            validator->validate(requestId, absolute, hardware, simulated);
+        },
+        Qt::QueuedConnection);
+}
+
+void MainWindow::onValidated(quint64 requestId, const ModelCheck& check)
+{
+    if (requestId != m_latestValidation)
+        return;
+    m_validating = false;
+    setInspecting(QString());
+    if (!check.readable()) {
+        // Nothing is imported: the reader's error is what the user needs.
+        spdlog::warn("{}", check.error.toStdString());
+        m_view->showError(check.path, check.error);
+        m_tabs->setCurrentWidget(m_view);
+        m_modelStatus->setText(tr("Could not read %1").arg(QFileInfo(check.path).fileName()));
+        m_modelStatus->setToolTip(check.error);
+        updateEngineActions();
+        emit modelValidated(check);
+        return;
+    }
+    m_view->showModel(check.info);
+    const QString modelPath = fromFilesystemPath(check.info->path);
+    m_modelStatus->setText(QFileInfo(modelPath).fileName());
+    m_modelStatus->setToolTip(modelPath);
+    if (m_importValidated) {
+        QString error;
+        if (m_manager->importModel(modelPath, &error).isEmpty())
+            statusBar()->showMessage(error, 15000);
+    }
+    updateEngineActions();
+    showLoadOptions(check);
+    emit modelValidated(check);
+}
+
+void MainWindow::openLoadOptions(const QString& path)
+{
+    if (path.isEmpty())
+        return;
+    // The manager's check is current for this hardware; without one (still checking), validate now.
+    const ModelListModel& models = m_manager->model();
+    const ModelCheck* check = models.check(models.rowOf(path));
+    if (check && check->readable())
+        showLoadOptions(*check);
+    else
+        validateModel(path, false);
+}
+
+void MainWindow::showLoadOptions(const ModelCheck& check)
+{
+    if (!m_hardware || !check.readable())
+        return;
+    if (m_loadDialog)
+        m_loadDialog->close();
+    m_loadDialog = new LoadOptionsDialog(check.info, *m_hardware, m_simulatedHardware, *m_engine, this);
+    m_loadDialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(m_loadDialog, &LoadOptionsDialog::loadRequested, this, &MainWindow::loadPlan);
+    // Window-modal without a nested event loop: nothing waits for the user.
+    m_loadDialog->open();
+}
+
+void MainWindow::loadPlan(std::shared_ptr<const hearth::LoadPlan> plan)
+{
+    LoadRequest request;
+    request.path = fromFilesystemPath(plan->model.path);
+    request.plan = std::move(plan);
+    m_engineStatus->setText(tr("Loading %1…").arg(QFileInfo(request.path).fileName()));
+    m_engineStatus->setToolTip(request.path);
+    m_loadProgress->setValue(0);
+    m_engine->load(request);
+}
+
+// Models arrive as file URLs: a .gguf file, a Hugging Face folder, or a file inside one.
+static QString droppedModelPath(const QMimeData* mime)
+{
+    if (!mime || !mime->hasUrls())
+        return QString();
+    for (const QUrl& url : mime->urls())
+        if (url.isLocalFile())
+            return url.toLocalFile();
+    return QString();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (!droppedModelPath(event->mimeData()).isEmpty())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    const QString path = droppedModelPath(event->mimeData());
+    if (path.isEmpty())
+        return;
+    event->acceptProposedAction();
+    validateModel(path, true);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

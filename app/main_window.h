@@ -8,6 +8,10 @@
 // engine has its own worker thread, owned by the EngineController. The GUI thread never waits for either
 // (except in the destructor, which stops the threads).
 //
+// Models: a Models tab (ModelManager) lists the models folder (setting "models/folder"); a model dropped
+// anywhere on the window, or imported, is validated on the worker thread (inspect + plan), linked into the
+// folder, and shown in the load-options dialog, which loads exactly the plan it shows.
+//
 // Conversations are kept in the SQLite file named by the setting "chat/database" (default: conversations.sqlite
 // in the app's data folder).
 
@@ -19,6 +23,7 @@
 
 #include "hardware_prober.h"
 #include "model_inspector.h"
+#include "model_validation.h"
 
 class AboutDialog;
 class ChatPanel;
@@ -27,6 +32,8 @@ class ConversationListModel;
 class ConversationSidebar;
 class ConversationStore;
 class EngineController;
+class LoadOptionsDialog;
+class ModelManager;
 class ModelInfoView;
 class QTabWidget;
 class QToolButton;
@@ -42,6 +49,8 @@ class QSettings;
 struct EngineFunctions {
     HardwareProber::ProbeFunction probeHardware = hearth::probe;
     ModelInspector::InspectFunction inspectModel = hearth::inspect;
+    // probeHardware describes hardware that is not there (--simulate, tests): plans keep its GPU.
+    bool simulatedHardware = false;
 };
 
 class MainWindow final : public QMainWindow {
@@ -61,6 +70,21 @@ public:
 
     // Loads the model at `path` for chatting, on the engine's worker thread, with progress in the status bar.
     void loadModel(const QString& path);
+    // Loads exactly `plan` (the load-options dialog's), on the engine's worker thread.
+    void loadPlan(std::shared_ptr<const hearth::LoadPlan> plan);
+
+    // Validates the model at `path` on the worker thread (inspect + plan for this machine; after the hardware
+    // probe). A readable model is shown under Model details and in the load-options dialog, and with
+    // `import` linked into the models folder first; a bad file shows the reader's error.
+    void validateModel(const QString& path, bool import);
+    bool isValidating() const { return m_validating; }
+
+    ModelManager& modelManager() { return *m_manager; }
+    ModelInfoView& modelInfoView() { return *m_view; }
+    // The load-options dialog on screen, or null.
+    LoadOptionsDialog* loadOptionsDialog() const;
+    // The models folder: the setting "models/folder", by default "models" in the app's data folder.
+    QString modelsFolder() const;
 
     EngineController& engine() { return *m_engine; }
     ChatSession& chatSession() { return *m_session; }
@@ -71,9 +95,13 @@ public:
 signals:
     // Emitted once, when the start-up probe has finished.
     void hardwareProbed();
+    // A validation has been answered (the dialog or the error is on screen).
+    void modelValidated(const ModelCheck& check);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
 
 private:
     void createActions();
@@ -98,6 +126,10 @@ private:
     void onLoadFailed(const QString& path, const QString& message, bool cancelled);
     void onUsageUpdated(const EngineUsage& usage);
     void updateEngineActions();
+    void createModelManager();
+    void onValidated(quint64 requestId, const ModelCheck& check);
+    void showLoadOptions(const ModelCheck& check);
+    void openLoadOptions(const QString& path);
 
     QSettings& m_settings;
 
@@ -111,11 +143,16 @@ private:
     // Owned here but living on m_workerThread; deleted after the thread has stopped.
     std::unique_ptr<ModelInspector> m_inspector;
     std::unique_ptr<HardwareProber> m_prober;
+    std::unique_ptr<ModelValidator> m_validator;
+    bool m_simulatedHardware = false;
 
     ModelInfoView* m_view = nullptr;
     QTabWidget* m_tabs = nullptr;
     ConversationSidebar* m_sidebar = nullptr;
     ChatPanel* m_chatPanel = nullptr;
+    ModelManager* m_manager = nullptr;
+    QPointer<LoadOptionsDialog> m_loadDialog;
+    QAction* m_manageModelsAction = nullptr;
     QAction* m_loadModelAction = nullptr;
     QAction* m_loadOpenedAction = nullptr;
     QAction* m_unloadAction = nullptr;
@@ -137,4 +174,8 @@ private:
     std::optional<hearth::HardwareInfo> m_hardware;
     quint64 m_latestRequest = 0;  // results of older requests are dropped
     QString m_inspectingPath;     // empty when idle
+    quint64 m_latestValidation = 0;
+    bool m_validating = false;
+    bool m_importValidated = false;
+    QList<QPair<QString, bool>> m_waitingForHardware;  // validations asked for before the probe ended
 };
