@@ -133,6 +133,21 @@
         <source>Send a message to start the conversation.</source>
         <translation>发送一条消息开始对话。</translation>
     </message>
+    <message>
+        <source>Copied</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CodeBlockWidget</name>
+    <message>
+        <source>Copy code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy this code block</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>CommandLine</name>
@@ -167,6 +182,18 @@
     <message>
         <source>Try &apos;hearth --help&apos; for more information.</source>
         <translation>运行 &apos;hearth --help&apos; 了解更多信息。</translation>
+    </message>
+    <message>
+        <source>Plan for a described machine instead of this one (the model manager&apos;s fit badges and the load dialog): %1.</source>
+        <translation>按描述的机器而不是本机进行规划（模型管理器的适配标记和加载对话框）：%1。</translation>
+    </message>
+    <message>
+        <source>profile</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>Unknown hardware profile &apos;%1&apos;; known: %2</source>
+        <translation>未知的硬件配置“%1”；已知配置：%2</translation>
     </message>
 </context>
 <context>
@@ -251,6 +278,229 @@
     <message>
         <source>No model is loaded.</source>
         <translation>尚未加载模型。</translation>
+    </message>
+    <message>
+        <source>Load the model first: the quality is measured on the loaded model.</source>
+        <translation>请先加载模型：质量是在已加载的模型上测量的。</translation>
+    </message>
+    <message>
+        <source>The model has no tokenizer, so the calibration text cannot be read: %1</source>
+        <translation>该模型没有分词器，无法读取校准文本：%1</translation>
+    </message>
+</context>
+<context>
+    <name>LoadOptionsDialog</name>
+    <message>
+        <source>Info</source>
+        <translation>信息</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>Refused</source>
+        <translation>拒绝</translation>
+    </message>
+    <message>
+        <source>Suggestion:</source>
+        <translation>建议：</translation>
+    </message>
+    <message>
+        <source>Load %1</source>
+        <translation>加载 %1</translation>
+    </message>
+    <message>
+        <source>%1 parameters</source>
+        <translation>%1 个参数</translation>
+    </message>
+    <message>
+        <source>Auto (the stored type where this device supports it)</source>
+        <translation>自动（在此设备支持时使用存储类型）</translation>
+    </message>
+    <message>
+        <source>FP32</source>
+        <translation>FP32</translation>
+    </message>
+    <message>
+        <source>FP16</source>
+        <translation>FP16</translation>
+    </message>
+    <message>
+        <source>BF16</source>
+        <translation>BF16</translation>
+    </message>
+    <message>
+        <source>&amp;Weights:</source>
+        <translation>权重(&amp;W)：</translation>
+    </message>
+    <message>
+        <source>Auto (the compute type)</source>
+        <translation>自动（计算类型）</translation>
+    </message>
+    <message>
+        <source>FP8 E4M3 (half the memory of FP16)</source>
+        <translation>FP8 E4M3（内存为 FP16 的一半）</translation>
+    </message>
+    <message>
+        <source>FP8 E5M2 (coarser)</source>
+        <translation>FP8 E5M2（精度更低）</translation>
+    </message>
+    <message>
+        <source>&amp;KV cache:</source>
+        <translation>KV 缓存(&amp;K)：</translation>
+    </message>
+    <message>
+        <source>Auto (the model&apos;s, up to 4,096, shrunk to what fits)</source>
+        <translation>自动（模型自身的长度，最多 4,096，并缩减到可容纳的长度）</translation>
+    </message>
+    <message>
+        <source> tokens</source>
+        <translation> 个词元</translation>
+    </message>
+    <message>
+        <source>&amp;Context length:</source>
+        <translation>上下文长度(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>Auto (a GPU if there is one)</source>
+        <translation>自动（有 GPU 时使用 GPU）</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>GPU</source>
+        <translation>GPU</translation>
+    </message>
+    <message>
+        <source>&amp;Device:</source>
+        <translation>设备(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>What Hearth will do, and what you should know</source>
+        <translation>Hearth 将如何运行，以及您需要了解的事项</translation>
+    </message>
+    <message>
+        <source>Copy all findings</source>
+        <translation>复制全部检查结果</translation>
+    </message>
+    <message>
+        <source>FP8 KV cache quality</source>
+        <translation>FP8 KV 缓存质量</translation>
+    </message>
+    <message>
+        <source>Measure quality</source>
+        <translation>测量质量</translation>
+    </message>
+    <message>
+        <source>Runs a built-in text of about 512 tokens through the loaded model with this KV cache and with FP16, and compares the next-token predictions.</source>
+        <translation>用此 KV 缓存和 FP16 缓存分别让已加载的模型读取一段约 512 个词元的内置文本，并比较对下一个词元的预测。</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>&amp;Load</source>
+        <translation>加载(&amp;L)</translation>
+    </message>
+    <message>
+        <source>the CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>This combination cannot be loaded: see the refusals below.</source>
+        <translation>此组合无法加载：请查看下面的拒绝原因。</translation>
+    </message>
+    <message>
+        <source>Runs on %1 (%2). Weights: %3; compute: %4; KV cache: %5. Context: %6 tokens (up to %7 fit).</source>
+        <translation>运行于 %1（%2）。权重：%3；计算：%4；KV 缓存：%5。上下文：%6 个词元（最多可容纳 %7 个）。</translation>
+    </message>
+    <message>
+        <source>The planner refuses these options; the findings say what to choose instead.</source>
+        <translation>规划器拒绝了这些选项；检查结果说明了应改选什么。</translation>
+    </message>
+    <message>
+        <source>BF16 needs compute capability 8.0; this GPU has %1</source>
+        <translation>BF16 需要计算能力 8.0；此 GPU 为 %1</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>Not available here — %1</source>
+        <translation>此处不可用 — %1</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Copy this finding&apos;s code, message and suggestion</source>
+        <translation>复制此检查结果的代码、说明和建议</translation>
+    </message>
+    <message>
+        <source>Nothing to report: this model runs as it is stored.</source>
+        <translation>没有需要报告的内容：此模型按存储的格式运行。</translation>
+    </message>
+    <message>
+        <source>Load and measure quality</source>
+        <translation>加载并测量质量</translation>
+    </message>
+    <message>
+        <source>Not measured yet. The measurement compares this cache with FP16 on the loaded model, on a built-in text; it takes a few seconds on small models.</source>
+        <translation>尚未测量。测量会在已加载的模型上用内置文本比较此缓存与 FP16 缓存；小模型只需几秒钟。</translation>
+    </message>
+    <message>
+        <source>The model cannot be loaded on this machine to measure it; see the findings.</source>
+        <translation>无法在本机上加载此模型进行测量；请查看检查结果。</translation>
+    </message>
+    <message>
+        <source>Loading the model to measure it…</source>
+        <translation>正在加载模型以进行测量…</translation>
+    </message>
+    <message>
+        <source>Measuring…</source>
+        <translation>正在测量…</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <source>The model could not be loaded: %1</source>
+        <translation>无法加载模型：%1</translation>
+    </message>
+    <message>
+        <source>Measurement cancelled.</source>
+        <translation>测量已取消。</translation>
+    </message>
+    <message>
+        <source>The measurement failed: %1</source>
+        <translation>测量失败：%1</translation>
+    </message>
+    <message>
+        <source>no visible effect expected</source>
+        <translation>预计不会有可见影响</translation>
+    </message>
+    <message>
+        <source>small differences; answers may now and then be worded differently</source>
+        <translation>差异很小；回答偶尔可能措辞不同</translation>
+    </message>
+    <message>
+        <source>noticeable differences; prefer an FP16 KV cache</source>
+        <translation>差异明显；建议使用 FP16 KV 缓存</translation>
+    </message>
+    <message>
+        <source>Next-token distributions differ by %1 nats on average — %2.</source>
+        <translation>下一个词元的概率分布平均相差 %1 奈特 — %2。</translation>
+    </message>
+    <message>
+        <source>The most likely next token is the same at %1% of %2 positions; the worst position differs by %3 nats.</source>
+        <translation>在 %2 个位置中，有 %1% 的位置最可能的下一个词元相同；差异最大的位置相差 %3 奈特。</translation>
     </message>
 </context>
 <context>
@@ -453,6 +703,37 @@
         <source>Exported to %1</source>
         <translation>已导出到 %1</translation>
     </message>
+    <message>
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>&amp;Models…</source>
+        <translation>模型(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>The models in the models folder: import, load with options, delete</source>
+        <translation>模型文件夹中的模型：导入、按选项加载、删除</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MemoryBar</name>
+    <message>
+        <source>Weights %1 · KV cache %2 · Other %3</source>
+        <translation>权重 %1 · KV 缓存 %2 · 其他 %3</translation>
+    </message>
+    <message>
+        <source> · Free %1 of %2</source>
+        <translation> · 空闲 %1（共 %2）</translation>
+    </message>
+    <message>
+        <source> · %1 more than the %2 available</source>
+        <translation> · 比可用的 %2 多出 %1</translation>
+    </message>
 </context>
 <context>
     <name>MessageWidget</name>
@@ -507,6 +788,26 @@
     <message>
         <source>interrupted (Hearth closed while it was being written)</source>
         <translation>已中断（输出过程中 Hearth 被关闭）</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Change this message and send it again; the answers after it are replaced</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation type="unfinished">发送</translation>
+    </message>
+    <message>
+        <source>Send the changed message; the answers after it are replaced</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished">取消</translation>
     </message>
 </context>
 <context>
@@ -722,6 +1023,256 @@
     <message>
         <source>%1 (sliding-window layers: %2)</source>
         <translation>%1（滑动窗口层：%2）</translation>
+    </message>
+</context>
+<context>
+    <name>ModelListModel</name>
+    <message>
+        <source>Checking…</source>
+        <translation>正在检查…</translation>
+    </message>
+    <message>
+        <source>Fits on GPU</source>
+        <translation>可在 GPU 上运行</translation>
+    </message>
+    <message>
+        <source>CPU only</source>
+        <translation>仅 CPU</translation>
+    </message>
+    <message>
+        <source>Does not fit</source>
+        <translation>内存不足</translation>
+    </message>
+    <message>
+        <source>Cannot load</source>
+        <translation>无法加载</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Architecture</source>
+        <translation>架构</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Quantization</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Context</source>
+        <translation>上下文</translation>
+    </message>
+    <message>
+        <source>On this machine</source>
+        <translation>在本机上</translation>
+    </message>
+</context>
+<context>
+    <name>ModelManager</name>
+    <message>
+        <source>Change folder…</source>
+        <translation>更改文件夹…</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>No models here yet. Import a .gguf file or a Hugging Face model folder, or drop one anywhere on this window.</source>
+        <translation>这里还没有模型。请导入 .gguf 文件或 Hugging Face 模型文件夹，或将其拖放到此窗口的任意位置。</translation>
+    </message>
+    <message>
+        <source>Import file…</source>
+        <translation>导入文件…</translation>
+    </message>
+    <message>
+        <source>Import folder…</source>
+        <translation>导入文件夹…</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <source>Load…</source>
+        <translation>加载…</translation>
+    </message>
+    <message>
+        <source>Models folder: %1</source>
+        <translation>模型文件夹：%1</translation>
+    </message>
+    <message>
+        <source>Could not link %1 into the models folder %2.</source>
+        <translation>无法将 %1 链接到模型文件夹 %2。</translation>
+    </message>
+    <message>
+        <source>Delete Model</source>
+        <translation>删除模型</translation>
+    </message>
+    <message>
+        <source>Remove %1 from the models folder? The model itself stays where it is:
+%2</source>
+        <translation>要从模型文件夹中移除 %1 吗？模型本身仍保留在原处：
+%2</translation>
+    </message>
+    <message>
+        <source>Delete %1 from disk? This cannot be undone.</source>
+        <translation>要从磁盘删除 %1 吗？此操作无法撤销。</translation>
+    </message>
+    <message>
+        <source>Could not delete %1.</source>
+        <translation>无法删除 %1。</translation>
+    </message>
+    <message>
+        <source>Import Model</source>
+        <translation>导入模型</translation>
+    </message>
+    <message>
+        <source>GGUF files (*.gguf)</source>
+        <translation>GGUF 文件 (*.gguf)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Import Hugging Face Model Folder</source>
+        <translation>导入 Hugging Face 模型文件夹</translation>
+    </message>
+    <message>
+        <source>Models Folder</source>
+        <translation>模型文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>ModelValidator</name>
+    <message>
+        <source>Runs on the %1: it needs about %2 of the %3 available.</source>
+        <translation>运行于 %1：需要约 %2，可用 %3。</translation>
+    </message>
+    <message>
+        <source>Runs on the CPU: this machine has no usable NVIDIA GPU (%1).</source>
+        <translation>运行于 CPU：本机没有可用的 NVIDIA GPU（%1）。</translation>
+    </message>
+    <message>
+        <source>Runs on the CPU.</source>
+        <translation>运行于 CPU。</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New answers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Higher is more varied, 0 always picks the most likely word</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sample from the most likely tokens that together make up this share; 1 is off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sample from this many most likely tokens only; 0 is off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The longest answer, in tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>None: the model&apos;s own default</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Temperature:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Top-&amp;p:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Top-&amp;k:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Max tokens per answer:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;System prompt:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Models</source>
+        <translation type="unfinished">模型</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Models &amp;folder:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Appearance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A new language applies the next time Hearth starts.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Follow the system &amp;theme</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use the desktop&apos;s style and colours; applies at once</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Theme &amp;otherwise:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Models Folder</source>
+        <translation type="unfinished">模型文件夹</translation>
     </message>
 </context>
 <context>
