@@ -17,6 +17,7 @@ private slots:
     void parse_data();
     void parse();
     void helpNamesTheOptions();
+    void simulate();
 };
 
 void TestCommandLine::parse_data()
@@ -84,8 +85,22 @@ void TestCommandLine::helpNamesTheOptions()
 {
     const CommandLine commandLine = parseCommandLine({"hearth", "--help"}, Mode::lenient);
     QCOMPARE(commandLine.action, Action::showHelp);
-    for (const char* part : {"--log-level", "--version", "--help", "MODEL", ".gguf"})
+    for (const char* part : {"--log-level", "--simulate", "v100", "--version", "--help", "MODEL", ".gguf"})
         QVERIFY2(commandLine.helpText.contains(QLatin1String(part)), part);
+}
+
+void TestCommandLine::simulate()
+{
+    const CommandLine v100 = parseCommandLine({"hearth", "--simulate", "v100", "/m/a.gguf"}, Mode::strict);
+    QCOMPARE(v100.action, Action::run);
+    QCOMPARE(v100.simulateProfile, QStringLiteral("v100"));
+    QCOMPARE(v100.modelPath, QStringLiteral("/m/a.gguf"));
+    QVERIFY(parseCommandLine({"hearth"}, Mode::strict).simulateProfile.isEmpty());
+    // An unknown profile is refused with the known ones, before any window opens.
+    const CommandLine bad = parseCommandLine({"hearth", "--simulate=a100"}, Mode::lenient);
+    QCOMPARE(bad.action, Action::fail);
+    QVERIFY2(bad.error.contains(QStringLiteral("'a100'")) && bad.error.contains(QStringLiteral("rtx3090")),
+             qPrintable(bad.error));
 }
 
 QTEST_GUILESS_MAIN(TestCommandLine)
