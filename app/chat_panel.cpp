@@ -84,6 +84,7 @@ ChatPanel::ChatPanel(ChatSession& session, EngineController& engine, QWidget* pa
     connect(m_stopButton, &QPushButton::clicked, &m_session, &ChatSession::stop);
     connect(m_regenerateButton, &QPushButton::clicked, &m_session, &ChatSession::regenerate);
     connect(m_loadButton, &QPushButton::clicked, this, &ChatPanel::loadModelRequested);
+    connect(m_view, &ChatView::resendRequested, &m_session, &ChatSession::editAndResend);
     connect(&m_engine, &EngineController::stateChanged, this, &ChatPanel::updateState);
     connect(&m_session, &ChatSession::answeringChanged, this, &ChatPanel::updateState);
     connect(&m_session, &ChatSession::conversationChanged, this, &ChatPanel::updateState);
@@ -125,4 +126,5 @@ void ChatPanel::updateState()
     m_sendButton->setEnabled(ready && !m_session.isAnswering());
     m_stopButton->setEnabled(m_session.isAnswering());
     m_regenerateButton->setEnabled(m_session.canRegenerate());
+    m_view->setEditable(m_session.canSend());
 }

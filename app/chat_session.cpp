@@ -179,3 +179,24 @@ bool ChatSession::regenerate()
     m_messages.remove(last);
     return startAnswer();
 }
+
+bool ChatSession::editAndResend(qint64 messageId, const QString& text)
+{
+    const int row = m_messages.rowOf(messageId);
+    if (!canSend() || text.trimmed().isEmpty() || row < 0 || m_messages.at(row).role != QLatin1String("user"))
+        return false;
+    StoredMessage edited = m_messages.at(row);
+    edited.content = text;
+    if (!m_store.updateMessage(edited))
+        return false;
+    m_messages.update(edited);
+    // Later messages go newest first, so a failure half-way leaves a conversation that still reads in order.
+    while (m_messages.rowCount() > row + 1) {
+        const qint64 last = m_messages.messages().last().id;
+        if (!m_store.deleteMessage(last))
+            return false;
+        m_messages.remove(last);
+    }
+    emit conversationTouched(m_conversationId);
+    return startAnswer();
+}

@@ -43,11 +43,18 @@ public:
     // Replaces the last answer of the open conversation with a new one.
     bool regenerate();
     bool canRegenerate() const;
+    // Replaces the text of the user message `messageId` of the open conversation with `text`, deletes
+    // every later message of the conversation (in the store too) and answers again. False (nothing changed)
+    // when canSend() is false, `text` is blank or `messageId` is not a user message on screen.
+    bool editAndResend(qint64 messageId, const QString& text);
 
     void setSampling(const hearth::SamplingParams& sampling) { m_sampling = sampling; }
     void setMaxTokens(qint64 maxTokens) { m_maxTokens = maxTokens; }
     void setSystemPrompt(const QString& prompt) { m_systemPrompt = prompt; }
     void setCommitInterval(int ms) { m_commitTimer.setInterval(ms); }
+    const hearth::SamplingParams& sampling() const { return m_sampling; }
+    qint64 maxTokens() const { return m_maxTokens; }
+    QString systemPrompt() const { return m_systemPrompt; }
 
 signals:
     // A conversation was created or got a message (the sidebar moves it to the top).

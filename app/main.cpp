@@ -12,6 +12,7 @@
 #include "hearth/logging.h"
 #include "hearth/version.h"
 #include "main_window.h"
+#include "settings_dialog.h"
 #include "translations.h"
 
 namespace {
@@ -90,9 +91,13 @@ int main(int argc, char* argv[])
     QApplication app(argc, argv);
     QApplication::setApplicationDisplayName(QStringLiteral("Hearth"));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/hearth.svg")));
+    // The language is read once, here (the settings dialog says a new one applies at the next start); the
+    // theme applies now and whenever it is changed.
+    QSettings settings;
     QTranslator hearthTranslator;
     QTranslator qtTranslator;
-    installTranslations(QLocale::system(), hearthTranslator, qtTranslator);
+    installTranslations(AppSettings::locale(settings), hearthTranslator, qtTranslator);
+    applyTheme(AppSettings::read(settings));
 
     // Qt has taken its own options (-platform, -style …) out of app.arguments(); what is left must be ours.
     const CommandLine commandLine = parseCommandLine(QApplication::arguments(), CommandLine::Mode::strict);
@@ -101,7 +106,6 @@ int main(int argc, char* argv[])
         return 2;
     }
 
-    QSettings settings;
     EngineFunctions engine;
     if (!commandLine.simulateProfile.isEmpty()) {
         // Validated by parseCommandLine. The window plans for this machine as if it were there.

@@ -36,6 +36,7 @@
 #include "model_info_view.h"
 #include "model_list_model.h"
 #include "model_manager.h"
+#include "settings_dialog.h"
 
 namespace {
 
@@ -179,6 +180,12 @@ void MainWindow::createMenus()
     file->addSeparator();
     file->addAction(m_exportAction);
     file->addSeparator();
+    QAction* settingsAction = file->addAction(QIcon::fromTheme(QStringLiteral("preferences-system")), tr("&Settings…"),
+                                              this, &MainWindow::showSettingsDialog);
+    settingsAction->setObjectName(QStringLiteral("actionSettings"));
+    settingsAction->setMenuRole(QAction::PreferencesRole);
+    settingsAction->setShortcut(QKeySequence::Preferences);
+    file->addSeparator();
     file->addAction(m_quitAction);
 
     QMenu* model = menuBar()->addMenu(tr("&Model"));
@@ -257,12 +264,7 @@ void MainWindow::createChat()
     m_engine = std::make_unique<EngineController>();
     m_conversations = std::make_unique<ConversationListModel>(*m_store);
     m_session = std::make_unique<ChatSession>(*m_store, *m_engine);
-    m_session->setSystemPrompt(m_settings.value(QStringLiteral("chat/systemPrompt")).toString());
-    hearth::SamplingParams sampling;
-    sampling.temperature = m_settings.value(QStringLiteral("chat/temperature"), 0.7).toDouble();
-    sampling.top_p = m_settings.value(QStringLiteral("chat/topP"), 0.95).toDouble();
-    m_session->setSampling(sampling);
-    m_session->setMaxTokens(m_settings.value(QStringLiteral("chat/maxTokens"), 1024).toLongLong());
+    applyChatSettings();
 
     m_sidebar = new ConversationSidebar(*m_conversations, this);
     m_chatPanel = new ChatPanel(*m_session, *m_engine, this);
@@ -523,6 +525,21 @@ void MainWindow::showAboutDialog()
     m_aboutDialog->show();
     m_aboutDialog->raise();
     m_aboutDialog->activateWindow();
+}
+
+void MainWindow::showSettingsDialog()
+{
+    SettingsDialog dialog(m_settings, this);
+    if (dialog.exec() == QDialog::Accepted)
+        applyChatSettings();
+}
+
+void MainWindow::applyChatSettings()
+{
+    const AppSettings settings = AppSettings::read(m_settings);
+    m_session->setSystemPrompt(settings.systemPrompt);
+    m_session->setSampling(settings.sampling());
+    m_session->setMaxTokens(settings.maxTokens);
 }
 
 LoadOptionsDialog* MainWindow::loadOptionsDialog() const

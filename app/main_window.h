@@ -110,6 +110,8 @@ private:
     void chooseModelFile();
     void chooseModelFolder();
     void showAboutDialog();
+    void showSettingsDialog();
+    void applyChatSettings();  // the settings' sampling defaults and system prompt, for the next answers
     void rememberModelDirectory(const QString& path);
     QString lastModelDirectory() const;
 
