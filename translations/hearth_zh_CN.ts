@@ -135,18 +135,18 @@
     </message>
     <message>
         <source>Copied</source>
-        <translation type="unfinished"></translation>
+        <translation>已复制</translation>
     </message>
 </context>
 <context>
     <name>CodeBlockWidget</name>
     <message>
         <source>Copy code</source>
-        <translation type="unfinished"></translation>
+        <translation>复制代码</translation>
     </message>
     <message>
         <source>Copy this code block</source>
-        <translation type="unfinished"></translation>
+        <translation>复制此代码块</translation>
     </message>
 </context>
 <context>
@@ -717,7 +717,7 @@
     </message>
     <message>
         <source>&amp;Settings…</source>
-        <translation type="unfinished"></translation>
+        <translation>设置(&amp;S)…</translation>
     </message>
 </context>
 <context>
@@ -791,23 +791,23 @@
     </message>
     <message>
         <source>Edit</source>
-        <translation type="unfinished"></translation>
+        <translation>编辑</translation>
     </message>
     <message>
         <source>Change this message and send it again; the answers after it are replaced</source>
-        <translation type="unfinished"></translation>
+        <translation>修改这条消息并重新发送；其后的回答将被替换</translation>
     </message>
     <message>
         <source>Send</source>
-        <translation type="unfinished">发送</translation>
+        <translation>发送</translation>
     </message>
     <message>
         <source>Send the changed message; the answers after it are replaced</source>
-        <translation type="unfinished"></translation>
+        <translation>发送修改后的消息；其后的回答将被替换</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished">取消</translation>
+        <translation>取消</translation>
     </message>
 </context>
 <context>
@@ -1172,107 +1172,107 @@
     <name>SettingsDialog</name>
     <message>
         <source>Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>设置</translation>
     </message>
     <message>
         <source>New answers</source>
-        <translation type="unfinished"></translation>
+        <translation>新回答</translation>
     </message>
     <message>
         <source>Higher is more varied, 0 always picks the most likely word</source>
-        <translation type="unfinished"></translation>
+        <translation>越高越多样；0 总是选择最可能的词</translation>
     </message>
     <message>
         <source>Sample from the most likely tokens that together make up this share; 1 is off</source>
-        <translation type="unfinished"></translation>
+        <translation>只从累计概率达到此比例的最可能词元中采样；1 表示关闭</translation>
     </message>
     <message>
         <source>off</source>
-        <translation type="unfinished"></translation>
+        <translation>关闭</translation>
     </message>
     <message>
         <source>Sample from this many most likely tokens only; 0 is off</source>
-        <translation type="unfinished"></translation>
+        <translation>只从这么多个最可能的词元中采样；0 表示关闭</translation>
     </message>
     <message>
         <source>The longest answer, in tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>回答的最大长度（以词元计）</translation>
     </message>
     <message>
         <source>None: the model&apos;s own default</source>
-        <translation type="unfinished"></translation>
+        <translation>无：使用模型自带的默认设置</translation>
     </message>
     <message>
         <source>&amp;Temperature:</source>
-        <translation type="unfinished"></translation>
+        <translation>温度(&amp;T)：</translation>
     </message>
     <message>
         <source>Top-&amp;p:</source>
-        <translation type="unfinished"></translation>
+        <translation>Top-p(&amp;P)：</translation>
     </message>
     <message>
         <source>Top-&amp;k:</source>
-        <translation type="unfinished"></translation>
+        <translation>Top-k(&amp;K)：</translation>
     </message>
     <message>
         <source>&amp;Max tokens per answer:</source>
-        <translation type="unfinished"></translation>
+        <translation>每个回答的最大词元数(&amp;M)：</translation>
     </message>
     <message>
         <source>&amp;System prompt:</source>
-        <translation type="unfinished"></translation>
+        <translation>系统提示词(&amp;S)：</translation>
     </message>
     <message>
         <source>Models</source>
-        <translation type="unfinished">模型</translation>
+        <translation>模型</translation>
     </message>
     <message>
         <source>&amp;Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>浏览(&amp;B)…</translation>
     </message>
     <message>
         <source>Models &amp;folder:</source>
-        <translation type="unfinished"></translation>
+        <translation>模型文件夹(&amp;F)：</translation>
     </message>
     <message>
         <source>Appearance</source>
-        <translation type="unfinished"></translation>
+        <translation>外观</translation>
     </message>
     <message>
         <source>System language</source>
-        <translation type="unfinished"></translation>
+        <translation>系统语言</translation>
     </message>
     <message>
         <source>A new language applies the next time Hearth starts.</source>
-        <translation type="unfinished"></translation>
+        <translation>新的语言将在下次启动 Hearth 时生效。</translation>
     </message>
     <message>
         <source>Follow the system &amp;theme</source>
-        <translation type="unfinished"></translation>
+        <translation>跟随系统主题(&amp;T)</translation>
     </message>
     <message>
         <source>Use the desktop&apos;s style and colours; applies at once</source>
-        <translation type="unfinished"></translation>
+        <translation>使用桌面的样式和颜色；立即生效</translation>
     </message>
     <message>
         <source>Light</source>
-        <translation type="unfinished"></translation>
+        <translation>浅色</translation>
     </message>
     <message>
         <source>Dark</source>
-        <translation type="unfinished"></translation>
+        <translation>深色</translation>
     </message>
     <message>
         <source>&amp;Language:</source>
-        <translation type="unfinished"></translation>
+        <translation>语言(&amp;L)：</translation>
     </message>
     <message>
         <source>Theme &amp;otherwise:</source>
-        <translation type="unfinished"></translation>
+        <translation>否则使用的主题(&amp;O)：</translation>
     </message>
     <message>
         <source>Models Folder</source>
-        <translation type="unfinished">模型文件夹</translation>
+        <translation>模型文件夹</translation>
     </message>
 </context>
 <context>
