@@ -15,11 +15,23 @@ EngineController::EngineController(QObject* parent)
     EngineWorker* worker = m_worker.get();
     connect(worker, &EngineWorker::loadProgress, this, &EngineController::loadProgress, Qt::QueuedConnection);
     connect(worker, &EngineWorker::loaded, this, [this](const LoadedModel& model) {
+        if (m_cancelledWhileLoading) {
+            // Cancel was pressed while the window showed "loading", but the worker finished first: the user
+            // asked for no model, so this one is unloaded again and the load reads as cancelled.
+            m_cancelledWhileLoading = false;
+            QMetaObject::invokeMethod(m_worker.get(), [worker = m_worker.get()] { worker->unload(); },
+                                      Qt::QueuedConnection);
+            m_model.reset();
+            setState(State::empty);
+            emit loadFailed(model.path, tr("loading was cancelled"), true);
+            return;
+        }
         m_model = model;
         setState(State::ready);
         emit loaded(model);
     }, Qt::QueuedConnection);
     connect(worker, &EngineWorker::loadFailed, this, [this](const QString& path, const QString& message, bool cancelled) {
+        m_cancelledWhileLoading = false;
         m_model.reset();
         setState(State::empty);
         emit loadFailed(path, message, cancelled);
@@ -62,6 +74,7 @@ void EngineController::setState(State state)
 void EngineController::load(const LoadRequest& request)
 {
     m_cancelLoad = false;
+    m_cancelledWhileLoading = false;
     m_model.reset();
     setState(State::loading);
     QMetaObject::invokeMethod(m_worker.get(), [worker = m_worker.get(), request] { worker->load(request); },
@@ -70,8 +83,10 @@ void EngineController::load(const LoadRequest& request)
 
 void EngineController::cancelLoad()
 {
-    if (m_state == State::loading)
+    if (m_state == State::loading) {
         m_cancelLoad = true;
+        m_cancelledWhileLoading = true;
+    }
 }
 
 void EngineController::unload()

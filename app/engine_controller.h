@@ -57,6 +57,7 @@ private:
 
     QThread m_thread;
     std::atomic<bool> m_cancelLoad{false};
+    bool m_cancelledWhileLoading = false;  // GUI thread: Cancel pressed during the current load
     std::atomic<bool> m_cancelMeasure{false};
     std::unique_ptr<EngineWorker> m_worker;  // lives on m_thread; deleted after it has stopped
     State m_state = State::empty;
