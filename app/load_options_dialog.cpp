@@ -22,6 +22,7 @@
 #include "display_format.h"
 #include "engine_controller.h"
 #include "filesystem_path.h"
+#include "finding_display.h"
 #include "memory_bar.h"
 
 namespace {
@@ -49,15 +50,6 @@ QColor severityColor(hearth::Severity severity)
     case hearth::Severity::refusal: return QColor(0xb3, 0x26, 0x1e);
     }
     return {};
-}
-
-// The finding as plain text, as Copy puts it on the clipboard: "warning fp8-kv-gqa: message\nSuggestion: …".
-QString plainFinding(const hearth::Finding& finding)
-{
-    return QStringLiteral("%1 %2: %3\n%4 %5")
-        .arg(text(hearth::name(finding.severity)), QString::fromStdString(finding.code),
-             QString::fromStdString(finding.message), LoadOptionsDialog::tr("Suggestion:"),
-             QString::fromStdString(finding.suggestion));
 }
 
 QStandardItem* itemOf(QComboBox* combo, int row)
@@ -334,7 +326,7 @@ QString LoadOptionsDialog::unsupportedReason(const hearth::LoadOptions& options)
         if (f.code == "bf16-unsupported")
             return tr("BF16 needs compute capability 8.0; this GPU has %1").arg(QString::fromStdString(std::string(f.arg("cc"))));
         if (f.code == "weights-dtype-unsupported" || f.code == "device-missing")
-            return QString::fromStdString(f.message);
+            return FindingDisplay::message(f);
     }
     return QString();
 }
@@ -404,13 +396,13 @@ void LoadOptionsDialog::showFindings()
         label->setText(QStringLiteral("<b style=\"color:%1\">%2</b> <code>%3</code><br>%4<br><i>%5</i> %6")
                            .arg(severityColor(finding.severity).name(), severityText(finding.severity).toHtmlEscaped(),
                                 QString::fromStdString(finding.code).toHtmlEscaped(),
-                                QString::fromStdString(finding.message).toHtmlEscaped(), tr("Suggestion:").toHtmlEscaped(),
-                                QString::fromStdString(finding.suggestion).toHtmlEscaped()));
+                                FindingDisplay::message(finding).toHtmlEscaped(), tr("Suggestion:").toHtmlEscaped(),
+                                FindingDisplay::suggestion(finding).toHtmlEscaped()));
         row->addWidget(label, 1);
         auto* copy = new QToolButton(frame);
         copy->setText(tr("Copy"));
         copy->setToolTip(tr("Copy this finding's code, message and suggestion"));
-        const QString plain = plainFinding(finding);
+        const QString plain = FindingDisplay::plainText(finding);
         connect(copy, &QToolButton::clicked, this, [plain] { QApplication::clipboard()->setText(plain); });
         row->addWidget(copy, 0, Qt::AlignTop);
         m_findingsLayout->addWidget(frame);
@@ -426,7 +418,7 @@ void LoadOptionsDialog::copyFindings()
 {
     QStringList all;
     for (const hearth::Finding& finding : m_plan->findings)
-        all << plainFinding(finding);
+        all << FindingDisplay::plainText(finding);
     QApplication::clipboard()->setText(all.join(QStringLiteral("\n\n")));
 }
 

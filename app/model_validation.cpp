@@ -8,6 +8,7 @@
 #include <exception>
 
 #include "filesystem_path.h"
+#include "finding_display.h"
 
 namespace {
 
@@ -80,7 +81,7 @@ ModelCheck ModelValidator::check(const QString& path, const hearth::HardwareInfo
             if (finding.severity != hearth::Severity::refusal)
                 continue;
             memoryOnly = memoryOnly && isMemoryRefusal(finding.code);
-            reasons << QString::fromStdString(finding.message);
+            reasons << FindingDisplay::message(finding);
         }
         out.fit = memoryOnly ? ModelFit::tooLarge : ModelFit::unusable;
         out.fitReason = reasons.join(QLatin1Char('\n'));
@@ -96,7 +97,7 @@ ModelCheck ModelValidator::check(const QString& path, const hearth::HardwareInfo
     }
     out.fit = ModelFit::cpuOnly;
     if (const hearth::Finding* fallback = plan.find("cpu-fallback"))
-        out.fitReason = QString::fromStdString(fallback->message);
+        out.fitReason = FindingDisplay::message(*fallback);
     else if (hardware.gpus.empty())
         out.fitReason = tr("Runs on the CPU: this machine has no usable NVIDIA GPU (%1).")
                             .arg(QString::fromStdString(hardware.gpu_status));

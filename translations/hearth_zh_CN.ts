@@ -274,6 +274,13 @@
     </message>
 </context>
 <context>
+    <name>EngineController</name>
+    <message>
+        <source>loading was cancelled</source>
+        <translation>加载已取消</translation>
+    </message>
+</context>
+<context>
     <name>EngineWorker</name>
     <message>
         <source>No model is loaded.</source>
@@ -286,6 +293,213 @@
     <message>
         <source>The model has no tokenizer, so the calibration text cannot be read: %1</source>
         <translation>该模型没有分词器，无法读取校准文本：%1</translation>
+    </message>
+</context>
+<context>
+    <name>FindingDisplay</name>
+    <message>
+        <source>This model&apos;s weights are stored in BF16, which the {device} (compute capability {cc}) cannot compute with. Hearth will convert them to FP16. FP16 has a smaller range than BF16, so the conversion checks every value (see fp16-range).</source>
+        <translation>此模型的权重以 BF16 存储，而 {device}（计算能力 {cc}）无法用 BF16 计算。Hearth 会将其转换为 FP16。FP16 的数值范围比 BF16 小，因此转换时会检查每一个值（见 fp16-range）。</translation>
+    </message>
+    <message>
+        <source>Nothing to do unless values are reported out of range; then choose CPU in Device, or use a GPU with compute capability 8.0 or newer, which keeps BF16.</source>
+        <translation>除非报告有数值超出范围，否则无需操作；若超出，请在“设备”中选择 CPU，或使用计算能力 8.0 或更高的 GPU（可保留 BF16）。</translation>
+    </message>
+    <message>
+        <source>You asked for BF16, but the {device} (compute capability {cc}) cannot compute in BF16: that needs compute capability 8.0 or newer.</source>
+        <translation>你选择了 BF16，但 {device}（计算能力 {cc}）无法以 BF16 计算：这需要计算能力 8.0 或更高。</translation>
+    </message>
+    <message>
+        <source>Choose FP16 or Auto in Weights (Hearth converts to FP16 and checks the range), or CPU in Device.</source>
+        <translation>请在“权重”中选择 FP16 或“自动”（Hearth 会转换为 FP16 并检查数值范围），或在“设备”中选择 CPU。</translation>
+    </message>
+    <message>
+        <source>{count} of the {scanned} weights converted to FP16 are too large for FP16 (beyond ±65504) and would turn into infinity; the first is in tensor &apos;{tensor}&apos;. The model&apos;s answers may break.</source>
+        <translation>在转换为 FP16 的 {scanned} 个权重中，有 {count} 个超出 FP16 的范围（超过 ±65504），会变成无穷大；第一个位于张量“{tensor}”中。模型的回答可能会出错。</translation>
+    </message>
+    <message>
+        <source>Keep the stored precision: choose Auto in Weights on a GPU with BF16 support (compute capability 8.0 or newer), or CPU in Device.</source>
+        <translation>请保留存储精度：在支持 BF16 的 GPU（计算能力 8.0 或更高）上于“权重”中选择“自动”，或在“设备”中选择 CPU。</translation>
+    </message>
+    <message>
+        <source>All {scanned} weights converted to FP16 fit FP16&apos;s range; none were clipped.</source>
+        <translation>转换为 FP16 的全部 {scanned} 个权重都在 FP16 的范围内，没有被截断。</translation>
+    </message>
+    <message>
+        <source>Nothing to do.</source>
+        <translation>无需操作。</translation>
+    </message>
+    <message>
+        <source>The weights will be converted to FP16; values too large for FP16 are counted while converting.</source>
+        <translation>权重将被转换为 FP16；超出 FP16 范围的值会在转换时统计。</translation>
+    </message>
+    <message>
+        <source>Nothing to do now. If answers look broken after loading, choose CPU in Device, which keeps the stored precision.</source>
+        <translation>目前无需操作。如果加载后回答看起来不正常，请在“设备”中选择 CPU，它会保留存储精度。</translation>
+    </message>
+    <message>
+        <source>You chose an FP8 KV cache on a model whose query heads share key/value heads ({heads} query heads, {kv_heads} key/value). Each stored key and value serves {group} query heads, so its rounding error counts {group} times; on some models this makes answers repeat or drift after a while.{measured}</source>
+        <translation>你为一个查询头共享键/值头的模型（{heads} 个查询头，{kv_heads} 个键/值头）选择了 FP8 KV 缓存。每个存储的键和值要服务 {group} 个查询头，因此其舍入误差会被计入 {group} 次；在某些模型上，这会使回答在一段时间后出现重复或偏离。{measured}</translation>
+    </message>
+    <message>
+        <source>Measure it on this model before relying on it (Measure quality, below). If the difference is noticeable, choose FP16 in KV cache.</source>
+        <translation>请先在此模型上测量（下方的“测量质量”），再决定是否依赖它。如果差异明显，请在“KV 缓存”中选择 FP16。</translation>
+    </message>
+    <message>
+        <source>A mean KL divergence below about 0.01 and agreement near 100% are hard to notice in answers; if the numbers are worse, or you see repetition, choose FP16 in KV cache.</source>
+        <translation>平均 KL 散度低于约 0.01、一致率接近 100% 时，回答中很难察觉差异；如果数值更差，或你发现回答重复，请在“KV 缓存”中选择 FP16。</translation>
+    </message>
+    <message>
+        <source>The FP8 E5M2 KV cache keeps only 2 bits of precision per value and no scales, so keys and values are rounded about 4 times more coarsely than with FP8 E4M3.{measured}</source>
+        <translation>FP8 E5M2 KV 缓存每个值只保留 2 位精度且没有缩放因子，因此键和值的舍入比 FP8 E4M3 粗约 4 倍。{measured}</translation>
+    </message>
+    <message>
+        <source>Prefer FP8 E4M3 in KV cache: it saves almost the same memory and stays closer to a 16-bit cache.</source>
+        <translation>建议在“KV 缓存”中选择 FP8 E4M3：它节省的内存几乎相同，且更接近 16 位缓存。</translation>
+    </message>
+    <message>
+        <source>The FP8 KV cache saves {saved} per 1,000 tokens compared with {reference}; in this memory the context can grow to {fits} tokens.</source>
+        <translation>与 {reference} 相比，FP8 KV 缓存每 1,000 个词元节省 {saved}；在这些内存中，上下文最多可达 {fits} 个词元。</translation>
+    </message>
+    <message>
+        <source>A {wanted}-token context needs {kv} of KV cache, more than the {device} has left after the weights. Hearth will use a {fits}-token context instead.</source>
+        <translation>{wanted} 个词元的上下文需要 {kv} 的 KV 缓存，超过了 {device} 在放下权重后剩余的内存。Hearth 将改用 {fits} 个词元的上下文。</translation>
+    </message>
+    <message>
+        <source>To keep a longer context, choose FP8 E4M3 in KV cache (about {fp8_fits} tokens fit) or use a device with more memory.</source>
+        <translation>如需保留更长的上下文，请在“KV 缓存”中选择 FP8 E4M3（约可容纳 {fp8_fits} 个词元），或使用内存更大的设备。</translation>
+    </message>
+    <message>
+        <source>A {wanted}-token context needs {kv} of KV cache, more than the {device} has left after the weights. At most {fits} tokens fit.</source>
+        <translation>{wanted} 个词元的上下文需要 {kv} 的 KV 缓存，超过了 {device} 在放下权重后剩余的内存。最多只能容纳 {fits} 个词元。</translation>
+    </message>
+    <message>
+        <source>Set Context length to {fits} tokens or less, or choose FP8 E4M3 in KV cache (about {fp8_fits} tokens fit).</source>
+        <translation>请将“上下文长度”设为 {fits} 个词元或更少，或在“KV 缓存”中选择 FP8 E4M3（约可容纳 {fp8_fits} 个词元）。</translation>
+    </message>
+    <message>
+        <source>The model&apos;s weights need {weights}, and running it needs {other} more, but the {device} has only {budget} available.</source>
+        <translation>模型的权重需要 {weights}，运行还需另外 {other}，但 {device} 只有 {budget} 可用。</translation>
+    </message>
+    <message>
+        <source>Choose CPU in Device if the computer has enough memory, use a smaller quantization of this model (a Q4_K_M GGUF file), close other programs to free memory, or use a smaller model.</source>
+        <translation>如果电脑内存足够，请在“设备”中选择 CPU；也可以使用此模型更小的量化版本（Q4_K_M 的 GGUF 文件）、关闭其他程序以释放内存，或改用更小的模型。</translation>
+    </message>
+    <message>
+        <source>Hearth cannot run &apos;{arch}&apos; models yet. It runs: {supported}.</source>
+        <translation>Hearth 暂时无法运行“{arch}”模型。支持的有：{supported}。</translation>
+    </message>
+    <message>
+        <source>Choose a model of a supported family; a model&apos;s details show its architecture.</source>
+        <translation>请选择受支持系列的模型；模型详情中会显示其架构。</translation>
+    </message>
+    <message>
+        <source>This is a mixture-of-experts model ({experts} experts, {used} used per token). The plan below is what Hearth will do with it, but Hearth&apos;s engine has no expert layers yet, so it cannot run it.</source>
+        <translation>这是一个混合专家模型（{experts} 个专家，每个词元使用 {used} 个）。下面的方案说明了 Hearth 会如何处理它，但 Hearth 的引擎尚无专家层，因此无法运行。</translation>
+    </message>
+    <message>
+        <source>Choose a dense model of the same family for now.</source>
+        <translation>目前请选择同一系列的稠密模型。</translation>
+    </message>
+    <message>
+        <source>Hearth cannot run this model as configured: {reason}</source>
+        <translation>Hearth 无法按当前配置运行此模型：{reason}</translation>
+    </message>
+    <message>
+        <source>Check the model&apos;s config.json, or choose another model.</source>
+        <translation>请检查模型的 config.json，或选择其他模型。</translation>
+    </message>
+    <message>
+        <source>This checkpoint is quantized with {method} ({detail}). It needs the {path} kernel, which Hearth does not have yet, so it cannot be loaded.</source>
+        <translation>此检查点使用 {method} 量化（{detail}）。它需要 {path} 内核，而 Hearth 尚未提供，因此无法加载。</translation>
+    </message>
+    <message>
+        <source>Use a GGUF file of the same model (Q4_K_M is about as small) or its unquantized checkpoint.</source>
+        <translation>请使用同一模型的 GGUF 文件（Q4_K_M 的大小相近）或其未量化的检查点。</translation>
+    </message>
+    <message>
+        <source>{count} layers stored as {layout} run on the generic dequantize-then-multiply path on the {device}: the results are the same, but it is slower than the {fast} kernel, which needs {requirement}.</source>
+        <translation>以 {layout} 存储的 {count} 个层在 {device} 上走通用的“先反量化再相乘”路径：结果相同，但比需要 {requirement} 的 {fast} 内核慢。</translation>
+    </message>
+    <message>
+        <source>Nothing needed. For more speed, use a device with {requirement}.</source>
+        <translation>无需操作。如需更快的速度，请使用具备 {requirement} 的设备。</translation>
+    </message>
+    <message>
+        <source>This {method} checkpoint leaves some layers unquantized ({count} in all); they run in {dtype}: {layers}.</source>
+        <translation>此 {method} 检查点有部分层未量化（共 {count} 个），它们以 {dtype} 运行：{layers}。</translation>
+    </message>
+    <message>
+        <source>Nothing to do; they take {bytes} of the memory estimate.</source>
+        <translation>无需操作；它们在内存估算中占 {bytes}。</translation>
+    </message>
+    <message>
+        <source>Tensor &apos;{tensor}&apos; is empty (shape {shape}), so layer &apos;{layer}&apos; cannot be dequantized.</source>
+        <translation>张量“{tensor}”为空（形状 {shape}），因此层“{layer}”无法反量化。</translation>
+    </message>
+    <message>
+        <source>The file is damaged or was written by a faulty quantizer: download the model again, or use another quantization of it.</source>
+        <translation>文件已损坏，或由有缺陷的量化工具写出：请重新下载模型，或使用它的其他量化版本。</translation>
+    </message>
+    <message>
+        <source>The model has no tensor &apos;{tensor}&apos;, which the {arch} architecture needs ({count} missing in all).</source>
+        <translation>模型缺少 {arch} 架构所需的张量“{tensor}”（共缺少 {count} 个）。</translation>
+    </message>
+    <message>
+        <source>The download may be incomplete, or the file is another variant of the model: download it again, or check that config.json belongs to these weights.</source>
+        <translation>可能下载不完整，或文件是该模型的其他变体：请重新下载，或检查 config.json 是否与这些权重相符。</translation>
+    </message>
+    <message>
+        <source>The model has {count} tensors that the {arch} architecture has no place for, such as &apos;{tensor}&apos;.</source>
+        <translation>模型有 {count} 个 {arch} 架构用不到的张量，例如“{tensor}”。</translation>
+    </message>
+    <message>
+        <source>This is probably another variant (a vision or multimodal model, extra heads): choose the text-only checkpoint of the model.</source>
+        <translation>这可能是其他变体（视觉或多模态模型、额外的输出头）：请选择该模型的纯文本检查点。</translation>
+    </message>
+    <message>
+        <source>{chunked} of the {layers} layers attend only within chunks of {chunk} tokens (chunked local attention); the other {global} attend to the whole context without RoPE. The {path} attention path handles both, also with the {kv} KV cache.</source>
+        <translation>{layers} 个层中有 {chunked} 个只在 {chunk} 个词元的块内计算注意力（分块局部注意力）；其余 {global} 个层不使用 RoPE，关注整个上下文。{path} 注意力路径可同时处理这两种情况，使用 {kv} KV 缓存时也一样。</translation>
+    </message>
+    <message>
+        <source>The model will run on the CPU: {reason}.</source>
+        <translation>模型将在 CPU 上运行：{reason}。</translation>
+    </message>
+    <message>
+        <source>Expect slower answers than on a GPU.</source>
+        <translation>回答会比在 GPU 上慢。</translation>
+    </message>
+    <message>
+        <source>There is no {device} on this machine.</source>
+        <translation>此计算机上没有 {device}。</translation>
+    </message>
+    <message>
+        <source>Choose Auto or CPU in Device.</source>
+        <translation>请在“设备”中选择“自动”或 CPU。</translation>
+    </message>
+    <message>
+        <source>You asked for {requested} weights, but the CPU engine runs weights in their stored type ({stored}) and cannot convert them yet.</source>
+        <translation>你选择了 {requested} 权重，但 CPU 引擎按存储类型（{stored}）运行权重，目前还不能转换。</translation>
+    </message>
+    <message>
+        <source>Choose Auto in Weights (or FP32, which the CPU computes in anyway).</source>
+        <translation>请在“权重”中选择“自动”（或 FP32，CPU 本来就以它计算）。</translation>
+    </message>
+    <message>
+        <source>The model has no chat template, so Hearth formats chats with its {family} fallback.</source>
+        <translation>模型没有聊天模板，因此 Hearth 使用其 {family} 备用格式来组织对话。</translation>
+    </message>
+    <message>
+        <source>Chat should work; if replies look odd, use a model file that includes a chat template.</source>
+        <translation>聊天应可正常进行；如果回复看起来异常，请使用包含聊天模板的模型文件。</translation>
+    </message>
+    <message>
+        <source>Measured on this model: mean KL divergence %1 nats per token; the most likely next token is the same as with a 16-bit cache %2% of the time.</source>
+        <translation>在此模型上的测量结果：每个词元的平均 KL 散度为 %1 奈特；最可能的下一个词元与 16 位缓存相同的比例为 %2%。</translation>
+    </message>
+    <message>
+        <source>Suggestion:</source>
+        <translation>建议：</translation>
     </message>
 </context>
 <context>

@@ -13,6 +13,7 @@
 
 #include "chat_model_fixture.h"
 #include "engine_controller.h"
+#include "finding_display.h"
 #include "hearth/hardware.h"
 #include "hearth/model_info.h"
 #include "load_options_dialog.h"
@@ -133,7 +134,7 @@ void TestLoadOptionsDialog::findingsFollowKvType()
         const hearth::Finding* f = dialog.plan().find("fp8-kv-gqa");
         QVERIFY(f);
         QVERIFY(label->text().contains(QStringLiteral("fp8-kv-gqa")));
-        QVERIFY(label->text().contains(QString::fromStdString(f->suggestion).toHtmlEscaped()));
+        QVERIFY(label->text().contains(FindingDisplay::suggestion(*f).toHtmlEscaped()));
     }
 
     QVERIFY(dialog.choose(QStringLiteral("kv"), QStringLiteral("f16")));
