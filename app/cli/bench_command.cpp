@@ -21,10 +21,6 @@ constexpr std::string_view k_usage =
     "usage: hearth-cli bench --model PATH [--prompt-tokens P] [--gen-tokens G] [--concurrency N] [--json] [options]\n"
     "  N streams (default 1) run at once through the engine; decode_tokens_per_s is their aggregate rate\n";
 
-double seconds_since(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 }  // namespace
 
 int run_bench(std::span<const std::string_view> args) {

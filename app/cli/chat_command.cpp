@@ -95,7 +95,9 @@ int run_chat(std::span<const std::string_view> args) {
         return 2;
     }
     // One conversation: one request at a time, a pool of one context.
-    auto engine = load_engine_or_report(options, "chat", LoadPlan{.max_running = 1});
+    LoadPlan one_at_a_time;
+    one_at_a_time.max_running = 1;
+    auto engine = load_engine_or_report(options, "chat", one_at_a_time);
     if (!engine) return 1;
     const LanguageModel& model = engine->model();
     apply_model_sampling_defaults(model, options);

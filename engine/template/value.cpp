@@ -399,7 +399,7 @@ namespace {
 void json_string(std::string& out, std::string_view s, bool ensure_ascii) {
     out.push_back('"');
     auto escape_u = [&](unsigned c) {
-        char buf[8];
+        char buf[16];  // "\uXXXX" needs 7; room for any unsigned the compiler imagines
         std::snprintf(buf, sizeof buf, "\\u%04x", c);
         out += buf;
     };

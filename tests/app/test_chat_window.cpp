@@ -97,7 +97,7 @@ void TestChatWindow::cleanup()
 bool TestChatWindow::loadTinyModel(MainWindow& window)
 {
     window.loadModel(m_chatModel);
-    QTest::qWaitFor([&] { return window.engine().state() != EngineController::State::loading; }, kTimeoutMs);
+    (void)QTest::qWaitFor([&] { return window.engine().state() != EngineController::State::loading; }, kTimeoutMs);
     return window.engine().state() == EngineController::State::ready;
 }
 

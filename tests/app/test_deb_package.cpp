@@ -95,7 +95,7 @@ void TestDebPackage::packageInstallsAndRuns()
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.remove(QStringLiteral("LD_LIBRARY_PATH"));
     environment.remove(QStringLiteral("QT_PLUGIN_PATH"));
-    for (const QString name : {QStringLiteral("hearth"), QStringLiteral("hearth-cli")}) {
+    for (const QString& name : {QStringLiteral("hearth"), QStringLiteral("hearth-cli")}) {
         const QString binary = root + QStringLiteral("/usr/bin/") + name;
         if (!m_readelf.isEmpty()) {
             const Run dynamic = run(m_readelf, {QStringLiteral("-d"), binary});

@@ -136,8 +136,10 @@ private slots:
     }
 
     void rejectsWhatItCannotRun() {
+        ModelLoadOptions sixteen;
+        sixteen.context_length = 16;
         auto model = LanguageModel::load(QStringLiteral(HEARTH_FIXTURES_DIR "/models/hf/llama-f32").toStdString(),
-                                         ModelLoadOptions{.context_length = 16});
+                                         sixteen);
         QVERIFY(model.ok());
         auto session = (*model)->start_session();
         QVERIFY(session.ok());

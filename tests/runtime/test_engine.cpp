@@ -266,7 +266,7 @@ private slots:
         // Cancelled through progress: an error, and the engine goes on.
         std::promise<Result<std::vector<KvQualityReport>>> stopped;
         engine->measure_kv_quality(text, {TensorType::F8_E5M2}, TensorType::F16, [](double) { return false; },
-                                   [&](Result<std::vector<KvQualityReport>> result) { stopped.set_value(std::move(result)); });
+                                   [&](Result<std::vector<KvQualityReport>> answer) { stopped.set_value(std::move(answer)); });
         auto cancelled = stopped.get_future().get();
         QVERIFY(!cancelled);
         QVERIFY2(cancelled.error().message.find("cancelled") != std::string::npos, cancelled.error().message.c_str());

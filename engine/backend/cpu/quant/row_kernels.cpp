@@ -20,13 +20,13 @@ using Table = std::array<RowKernels, k_type_count>;
 #define HEARTH_ROW_TABLE(ns)                                                                               \
     [] {                                                                                                   \
         using namespace quant::ns;                                                                         \
-        Table t{};                                                                                         \
-        auto plain = [&t](TensorType type, DequantizeRowFn dq, DotF32Fn dot) {                             \
-            t[static_cast<std::size_t>(type)] = {type, dq, dot, TensorType::F32, nullptr, nullptr, nullptr};        \
+        Table built{};                                                                                     \
+        auto plain = [&built](TensorType type, DequantizeRowFn dq, DotF32Fn dot) {                         \
+            built[static_cast<std::size_t>(type)] = {type, dq, dot, TensorType::F32, nullptr, nullptr, nullptr};        \
         };                                                                                                 \
-        auto fast = [&t](TensorType type, DequantizeRowFn dq, DotF32Fn dot, TensorType act,                \
+        auto fast = [&built](TensorType type, DequantizeRowFn dq, DotF32Fn dot, TensorType act,            \
                          QuantizeActivationsFn qa, DotQuantizedFn dq8) {                                   \
-            t[static_cast<std::size_t>(type)] = {type, dq, dot, act, qa, dq8, nullptr};                             \
+            built[static_cast<std::size_t>(type)] = {type, dq, dot, act, qa, dq8, nullptr};                             \
         };                                                                                                 \
         plain(TensorType::F32, dequantize_f32, dot_f32_f32);                                               \
         plain(TensorType::F16, dequantize_f16, dot_f32_f16);                                               \
@@ -41,7 +41,7 @@ using Table = std::array<RowKernels, k_type_count>;
         fast(TensorType::Q4_K, dequantize_q4_k, dot_f32_q4_k, TensorType::Q8_K, quantize_q8_k, dot_q4_k_q8_k); \
         fast(TensorType::Q5_K, dequantize_q5_k, dot_f32_q5_k, TensorType::Q8_K, quantize_q8_k, dot_q5_k_q8_k); \
         fast(TensorType::Q6_K, dequantize_q6_k, dot_f32_q6_k, TensorType::Q8_K, quantize_q8_k, dot_q6_k_q8_k); \
-        return t;                                                                                          \
+        return built;                                                                                      \
     }()
 
 const Table& scalar_table() {
