@@ -204,7 +204,9 @@ void MainWindow::createMenus()
 void MainWindow::createStatusBar()
 {
     // The opened model is a widget, not a temporary message: menus' status tips would wipe a message.
-    m_modelStatus = new QLabel(tr("No model open"), this);
+    // What File ▸ Open model… last inspected (the Model details tab); empty until then, so it never
+    // contradicts the chat's own status on the right ("Chatting with …").
+    m_modelStatus = new QLabel(this);
     m_modelStatus->setObjectName(QStringLiteral("modelStatus"));
     m_modelStatus->setTextFormat(Qt::PlainText);
     statusBar()->addWidget(m_modelStatus, 1);
