@@ -10,10 +10,12 @@ struct FindingTemplate {
     const char* suggestion;
 };
 
-// NOTE: the same meaning as the engine's English, but {measured}, {alternatives}, {extra}, {gpus}, {other}
-// and {more} are not used as the engine filled them: they hold English sentences or command-line flags.
-// {measured} is written again from mean_kl and argmax_agreement (see displayArgs()); the others are left
-// out or said in the dialog's terms. Values such as {reason} and {detail} stay as the engine wrote them.
+// NOTE: the same meaning as the engine's English, but {measured}, {alternatives}, {extra}, {reason} (of
+// cpu-fallback), {detail} and {requirement} are not used as the engine filled them: they hold English
+// sentences or command-line flags. displayArgs() writes them again in the user's language from the
+// structured args the planner stores beside them (mean_kl, why, needs, kernel_missing, fits_on_cpu, …).
+// {gpus}, {other} and {more} are left out. arch-unsupported/config's {reason} is a file reader's error and
+// stays as the reader wrote it.
 constexpr FindingTemplate k_templates[] = {
     {"bf16-unsupported/convert",
      QT_TRANSLATE_NOOP("FindingDisplay",
@@ -95,9 +97,7 @@ constexpr FindingTemplate k_templates[] = {
      QT_TRANSLATE_NOOP("FindingDisplay",
                        "The model's weights need {weights}, and running it needs {other} more, but the {device} has "
                        "only {budget} available."),
-     QT_TRANSLATE_NOOP("FindingDisplay",
-                       "Choose CPU in Device if the computer has enough memory, use a smaller quantization of this "
-                       "model (a Q4_K_M GGUF file), close other programs to free memory, or use a smaller model.")},
+     QT_TRANSLATE_NOOP("FindingDisplay", "{alternatives}")},
     {"arch-unsupported/unknown",
      QT_TRANSLATE_NOOP("FindingDisplay", "Hearth cannot run '{arch}' models yet. It runs: {supported}."),
      QT_TRANSLATE_NOOP("FindingDisplay",
@@ -156,7 +156,7 @@ constexpr FindingTemplate k_templates[] = {
      QT_TRANSLATE_NOOP("FindingDisplay", "Nothing to do.")},
     {"cpu-fallback",
      QT_TRANSLATE_NOOP("FindingDisplay", "The model will run on the CPU: {reason}."),
-     QT_TRANSLATE_NOOP("FindingDisplay", "Expect slower answers than on a GPU.")},
+     QT_TRANSLATE_NOOP("FindingDisplay", "Expect slower answers than on a GPU.{extra}")},
     {"device-missing",
      QT_TRANSLATE_NOOP("FindingDisplay", "There is no {device} on this machine."),
      QT_TRANSLATE_NOOP("FindingDisplay", "Choose Auto or CPU in Device.")},
@@ -189,12 +189,81 @@ const FindingTemplate* templateFor(const hearth::Finding& finding)
     return nullptr;
 }
 
-// The finding's args as the GUI fills them in: {measured} in the user's language, from the numbers.
+QString argText(const hearth::Finding& finding, std::string_view key)
+{
+    const std::string_view value = finding.arg(key);
+    return QString::fromUtf8(value.data(), qsizetype(value.size()));
+}
+
+// cpu-fallback's {reason} and {extra}, from `why`. An unknown `why` (a newer planner) keeps the engine's words.
+void cpuFallbackArgs(const hearth::Finding& finding, QHash<QString, QString>& args)
+{
+    const std::string_view why = finding.arg("why");
+    const QString device = argText(finding, "device_name");
+    if (why == "no-cuda-backend") {
+        args.insert(QStringLiteral("reason"),
+                    FindingDisplay::tr("Hearth's CUDA backend is not built yet, so the %1 cannot be used").arg(device));
+        args.insert(QStringLiteral("extra"), QString());  // the engine's "--simulate" is a command-line flag
+    } else if (why == "weights-exceed-gpu") {
+        args.insert(QStringLiteral("reason"),
+                    FindingDisplay::tr("the model needs %1 for its weights, more than the %2's %3")
+                        .arg(argText(finding, "needed"), device, argText(finding, "available")));
+        args.insert(QStringLiteral("extra"),
+                    QLatin1Char(' ') + FindingDisplay::tr("A quantized file of the model may fit the GPU."));
+    } else {
+        args.insert(QStringLiteral("extra"), QString());
+    }
+}
+
+// weights-exceed-memory's {alternatives}, from fits_on_cpu, cpu_ram and q4_weights.
+QString weightsAlternatives(const hearth::Finding& finding)
+{
+    QStringList parts;
+    if (finding.arg("fits_on_cpu") == "yes")
+        parts << FindingDisplay::tr("Choose CPU in Device: the computer has %1 of memory available.")
+                     .arg(argText(finding, "cpu_ram"));
+    if (hasArg(finding, "q4_weights"))
+        parts << FindingDisplay::tr("Use a Q4_K_M GGUF file of this model (about %1 of weights).")
+                     .arg(argText(finding, "q4_weights"));
+    parts << FindingDisplay::tr("Close other programs to free memory, or use a smaller model.");
+    return parts.join(QLatin1Char(' '));
+}
+
+// quant-unsupported's {detail}, from kernel_missing; quant-generic-kernel's {requirement}, from needs.
+void quantArgs(const hearth::Finding& finding, QHash<QString, QString>& args)
+{
+    const std::string_view missing = finding.arg("kernel_missing");
+    if (missing == "cpu-type") {
+        args.insert(QStringLiteral("detail"), FindingDisplay::tr("no CPU kernel for %1").arg(argText(finding, "type")));
+    } else if (missing == "method") {
+        const QString layout = argText(finding, "layout");
+        args.insert(QStringLiteral("detail"),
+                    hasArg(finding, "group_size")
+                        ? FindingDisplay::tr("%1, groups of %2, found in quantization_config")
+                              .arg(layout, argText(finding, "group_size"))
+                        : FindingDisplay::tr("%1, found in quantization_config").arg(layout));
+    }
+    const std::string_view needs = finding.arg("needs");
+    if (needs == "cc")
+        args.insert(QStringLiteral("requirement"),
+                    FindingDisplay::tr("compute capability %1 or newer").arg(argText(finding, "cc")));
+    else if (needs == "avx2")
+        args.insert(QStringLiteral("requirement"), FindingDisplay::tr("a CPU with AVX2"));
+}
+
+// The finding's args as the GUI fills them in: the values the engine wrote as English sentences ({measured},
+// {reason}, {extra}, {detail}, {requirement}, {alternatives}) in the user's language, from the structured args.
 QHash<QString, QString> displayArgs(const hearth::Finding& finding)
 {
     QHash<QString, QString> args;
     for (const auto& [k, v] : finding.args)
         args.insert(QString::fromStdString(k), QString::fromStdString(v));
+    if (finding.code == "cpu-fallback")
+        cpuFallbackArgs(finding, args);
+    else if (finding.code == "weights-exceed-memory")
+        args.insert(QStringLiteral("alternatives"), weightsAlternatives(finding));
+    else if (finding.code == "quant-unsupported" || finding.code == "quant-generic-kernel")
+        quantArgs(finding, args);
     QString measured;
     if (hasArg(finding, "mean_kl") && hasArg(finding, "argmax_agreement")) {
         const double kl = QString::fromStdString(std::string(finding.arg("mean_kl"))).toDouble();

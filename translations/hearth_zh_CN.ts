@@ -382,10 +382,6 @@
         <translation>模型的权重需要 {weights}，运行还需另外 {other}，但 {device} 只有 {budget} 可用。</translation>
     </message>
     <message>
-        <source>Choose CPU in Device if the computer has enough memory, use a smaller quantization of this model (a Q4_K_M GGUF file), close other programs to free memory, or use a smaller model.</source>
-        <translation>如果电脑内存足够，请在“设备”中选择 CPU；也可以使用此模型更小的量化版本（Q4_K_M 的 GGUF 文件）、关闭其他程序以释放内存，或改用更小的模型。</translation>
-    </message>
-    <message>
         <source>Hearth cannot run &apos;{arch}&apos; models yet. It runs: {supported}.</source>
         <translation>Hearth 暂时无法运行“{arch}”模型。支持的有：{supported}。</translation>
     </message>
@@ -466,10 +462,6 @@
         <translation>模型将在 CPU 上运行：{reason}。</translation>
     </message>
     <message>
-        <source>Expect slower answers than on a GPU.</source>
-        <translation>回答会比在 GPU 上慢。</translation>
-    </message>
-    <message>
         <source>There is no {device} on this machine.</source>
         <translation>此计算机上没有 {device}。</translation>
     </message>
@@ -500,6 +492,58 @@
     <message>
         <source>Suggestion:</source>
         <translation>建议：</translation>
+    </message>
+    <message>
+        <source>{alternatives}</source>
+        <translation>{alternatives}</translation>
+    </message>
+    <message>
+        <source>Expect slower answers than on a GPU.{extra}</source>
+        <translation>回答会比在 GPU 上慢。{extra}</translation>
+    </message>
+    <message>
+        <source>Hearth&apos;s CUDA backend is not built yet, so the %1 cannot be used</source>
+        <translation>Hearth 的 CUDA 后端尚未构建，因此无法使用 %1</translation>
+    </message>
+    <message>
+        <source>the model needs %1 for its weights, more than the %2&apos;s %3</source>
+        <translation>模型的权重需要 %1，超过了 %2 的 %3</translation>
+    </message>
+    <message>
+        <source>A quantized file of the model may fit the GPU.</source>
+        <translation>该模型的量化文件也许能放进 GPU。</translation>
+    </message>
+    <message>
+        <source>Choose CPU in Device: the computer has %1 of memory available.</source>
+        <translation>请在“设备”中选择 CPU：这台电脑有 %1 可用内存。</translation>
+    </message>
+    <message>
+        <source>Use a Q4_K_M GGUF file of this model (about %1 of weights).</source>
+        <translation>使用此模型的 Q4_K_M GGUF 文件（权重约 %1）。</translation>
+    </message>
+    <message>
+        <source>Close other programs to free memory, or use a smaller model.</source>
+        <translation>关闭其他程序以释放内存，或改用更小的模型。</translation>
+    </message>
+    <message>
+        <source>no CPU kernel for %1</source>
+        <translation>没有适用于 %1 的 CPU 内核</translation>
+    </message>
+    <message>
+        <source>%1, groups of %2, found in quantization_config</source>
+        <translation>%1，每组 %2，见于 quantization_config</translation>
+    </message>
+    <message>
+        <source>%1, found in quantization_config</source>
+        <translation>%1，见于 quantization_config</translation>
+    </message>
+    <message>
+        <source>compute capability %1 or newer</source>
+        <translation>计算能力 %1 或更高</translation>
+    </message>
+    <message>
+        <source>a CPU with AVX2</source>
+        <translation>支持 AVX2 的 CPU</translation>
     </message>
 </context>
 <context>
@@ -754,10 +798,6 @@
     <message>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
-    </message>
-    <message>
-        <source>No model open</source>
-        <translation>未打开模型</translation>
     </message>
     <message>
         <source>%1 parameters</source>

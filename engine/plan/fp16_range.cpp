@@ -25,14 +25,14 @@ float bf16_to_f32(std::uint16_t bits) {
 void check_fp16_range(Context& c) {
     if (!c.converts_to_fp16()) return;
     if (!c.options.scan_fp16_range) {
-        c.add(make_finding("fp16-range", Severity::info, {}, "pending"));
+        c.add(make_finding("fp16-range", Severity::info, {{"why", "not-scanned"}}, "pending"));
         return;
     }
     const ModelInfo& m = c.model;
     const std::filesystem::path folder = m.format == ModelFormat::gguf ? m.path.parent_path() : m.path;
     std::map<std::string, format::MappedFile> files;
     std::uint64_t scanned = 0, outside = 0;
-    std::string first_tensor, problem;
+    std::string first_tensor, problem, problem_file;
     for (const TensorInfo& t : m.tensors) {
         if (t.type != TensorType::BF16 && t.type != TensorType::F32) continue;
         auto it = files.find(t.file);
@@ -40,6 +40,7 @@ void check_fp16_range(Context& c) {
             auto mapped = format::MappedFile::open(folder / t.file);
             if (!mapped) {
                 problem = mapped.error().message;
+                problem_file = t.file;
                 break;
             }
             it = files.emplace(t.file, std::move(mapped).value()).first;
@@ -64,7 +65,8 @@ void check_fp16_range(Context& c) {
         scanned += t.n_elements;
     }
     if (!problem.empty()) {
-        c.add(make_finding("fp16-range", Severity::info, {{"reason", problem}}, "pending"));
+        c.add(make_finding("fp16-range", Severity::info,
+                           {{"reason", problem}, {"why", "file-unreadable"}, {"file", problem_file}}, "pending"));
         return;
     }
     if (outside > 0)

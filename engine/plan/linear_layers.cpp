@@ -69,7 +69,10 @@ struct PathChoice {
     std::string reason;
     // Set when a faster kernel exists elsewhere: its name and what it needs (quant-generic-kernel).
     std::string fast, requirement;
+    // The requirement as data, for a GUI to say in its own words: "cc" (with needs_cc, "8.0") or "avx2".
+    std::string needs, needs_cc;
     bool implemented = true;  // false: no backend of Hearth has this kernel yet (quant-unsupported)
+    std::string missing_type;  // set when the missing kernel is the CPU's for one GGUF type ("Q2_K")
 };
 
 bool gguf_fast_gpu_type(TensorType t) {
@@ -106,6 +109,8 @@ PathChoice quantized_path(const Context& c, const Module& mod) {
             if (gpu && marlin) {
                 p.fast = "Marlin INT4";
                 p.requirement = "compute capability 8.0 or newer";
+                p.needs = "cc";
+                p.needs_cc = "8.0";
             }
         }
         return p;
@@ -127,6 +132,8 @@ PathChoice quantized_path(const Context& c, const Module& mod) {
             if (gpu) {
                 p.fast = "FP8 tensor-core";
                 p.requirement = "compute capability 8.9 or newer";
+                p.needs = "cc";
+                p.needs_cc = "8.9";
             }
         }
         return p;
@@ -145,6 +152,7 @@ PathChoice quantized_path(const Context& c, const Module& mod) {
             p.implemented = false;
             p.path = "cpu-" + lower(tn);
             p.reason = "no CPU kernel for " + tn;
+            p.missing_type = tn;
         } else if (c.hardware.cpu.avx2) {
             const auto mm = c.plan.matmul;
             p.path = "cpu-avx2-" + lower(tn) + (mm == MatmulPrecision::split8 ? "-split8" : mm == MatmulPrecision::int8 ? "-int8" : "-exact");
@@ -154,6 +162,7 @@ PathChoice quantized_path(const Context& c, const Module& mod) {
             p.reason = "no AVX2 on this CPU";
             p.fast = "AVX2";
             p.requirement = "a CPU with AVX2";
+            p.needs = "avx2";
         }
         return p;
     }
@@ -166,6 +175,8 @@ PathChoice quantized_path(const Context& c, const Module& mod) {
         if (gguf_fast_gpu_type(t)) {
             p.fast = "DP4A integer";
             p.requirement = "compute capability 6.1 or newer";
+            p.needs = "cc";
+            p.needs_cc = "6.1";
         }
     }
     return p;
@@ -316,23 +327,33 @@ void choose_kernels(Context& c) {
         }
     }
     for (const auto& [layout, entry] : generic) {
-        c.add(make_finding("quant-generic-kernel", Severity::info,
-                           {{"count", std::to_string(entry.first)}, {"layout", layout}, {"device", c.device_label()},
-                            {"fast", entry.second.fast}, {"requirement", entry.second.requirement}}));
+        Args args = {{"count", std::to_string(entry.first)}, {"layout", layout}, {"device", c.device_label()},
+                     {"fast", entry.second.fast}, {"requirement", entry.second.requirement},
+                     {"needs", entry.second.needs}};
+        if (!entry.second.needs_cc.empty()) args.emplace_back("cc", entry.second.needs_cc);
+        c.add(make_finding("quant-generic-kernel", Severity::info, std::move(args)));
     }
     if (missing) {
         const QuantizationInfo& q = c.model.quantization;
+        // {detail} is English; kernel_missing and the values beside it say the same as data:
+        // "cpu-type" (no CPU kernel for GGUF type {type}) or "method" ({layout}, {bits}, {group_size}).
         std::string detail;
+        Args structured;
         if (q.method == "gguf" || q.method == "none") {
             detail = missing->reason;
+            structured = {{"kernel_missing", "cpu-type"}, {"type", missing->missing_type}};
         } else {
             detail = quant_layout(c.model);
             if (q.group_size > 0) detail += ", groups of " + std::to_string(q.group_size);
             detail += ", found in quantization_config";
+            structured = {{"kernel_missing", "method"}, {"layout", quant_layout(c.model)}};
+            if (q.bits > 0) structured.emplace_back("bits", std::to_string(q.bits));
+            if (q.group_size > 0) structured.emplace_back("group_size", std::to_string(q.group_size));
         }
-        c.add(make_finding("quant-unsupported", Severity::refusal,
-                           {{"method", q.method == "none" ? std::string("GGUF") : q.method}, {"detail", detail},
-                            {"path", missing->path}}));
+        Args args = {{"method", q.method == "none" ? std::string("GGUF") : q.method}, {"detail", detail},
+                     {"path", missing->path}};
+        args.insert(args.end(), structured.begin(), structured.end());
+        c.add(make_finding("quant-unsupported", Severity::refusal, std::move(args)));
     }
 
     // The plan's one-line description of the weights.

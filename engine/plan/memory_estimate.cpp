@@ -124,16 +124,28 @@ void estimate_memory(Context& c) {
     if (mem.budget < fixed + pool_tokens(p, k_min_context) * mem.kv_bytes_per_token) {
         std::string alternatives;
         auto add = [&](const std::string& s) { alternatives += (alternatives.empty() ? "" : " Or: ") + s; };
+        // {alternatives} is English; fits_on_cpu (yes/no, with cpu_ram) and q4_weights (absent when a Q4_K_M
+        // file would not be smaller) say the same as data. "Close other programs" is always offered.
+        Args structured;
         const std::uint64_t ram = c.hardware.ram_available ? c.hardware.ram_available : c.hardware.ram_total / 10 * 8;
-        if (gpu && ram > fixed) add("run it on the CPU (--device cpu), which has " + format_bytes(ram) + " of RAM available.");
+        const bool fits_on_cpu = gpu && ram > fixed;
+        structured.emplace_back("fits_on_cpu", fits_on_cpu ? "yes" : "no");
+        if (fits_on_cpu) {
+            add("run it on the CPU (--device cpu), which has " + format_bytes(ram) + " of RAM available.");
+            structured.emplace_back("cpu_ram", format_bytes(ram));
+        }
         // A 4.5-bit quantization (Q4_K_M) where the file is larger than that.
         const std::uint64_t q4 = m.n_params * 45 / 80;
-        if (m.n_params > 0 && q4 * 10 < mem.weights * 9) add("use a Q4_K_M GGUF file of this model (about " + format_bytes(q4) + " of weights).");
+        if (m.n_params > 0 && q4 * 10 < mem.weights * 9) {
+            add("use a Q4_K_M GGUF file of this model (about " + format_bytes(q4) + " of weights).");
+            structured.emplace_back("q4_weights", format_bytes(q4));
+        }
         add("close other programs to free memory, or use a smaller model.");
-        c.add(make_finding("weights-exceed-memory", Severity::refusal,
-                           {{"weights", format_bytes(mem.weights)},
-                            {"other", format_bytes(mem.workspace + mem.overhead + pool_tokens(p, k_min_context) * mem.kv_bytes_per_token)},
-                            {"device", device}, {"budget", format_bytes(mem.budget)}, {"alternatives", alternatives}}));
+        Args args = {{"weights", format_bytes(mem.weights)},
+                     {"other", format_bytes(mem.workspace + mem.overhead + pool_tokens(p, k_min_context) * mem.kv_bytes_per_token)},
+                     {"device", device}, {"budget", format_bytes(mem.budget)}, {"alternatives", alternatives}};
+        args.insert(args.end(), structured.begin(), structured.end());
+        c.add(make_finding("weights-exceed-memory", Severity::refusal, std::move(args)));
         p.context_length = wanted;
     } else if (p.max_context_that_fits < wanted) {
         LoadPlan fp8 = p;

@@ -41,7 +41,12 @@ LoadPlan plan(const ModelInfo& model, const HardwareInfo& hardware, const LoadOp
                                        p.device_name + "'s " + planner::format_bytes(p.memory.budget);
             fallback.findings.insert(fallback.findings.begin(),
                                      planner::make_finding("cpu-fallback", Severity::warning,
-                                                           {{"reason", reason}, {"extra", "A quantized file of the model may fit the GPU."}}));
+                                                           {{"reason", reason},
+                                                            {"extra", "A quantized file of the model may fit the GPU."},
+                                                            {"why", "weights-exceed-gpu"},
+                                                            {"needed", planner::format_bytes(p.memory.weights)},
+                                                            {"available", planner::format_bytes(p.memory.budget)},
+                                                            {"device_name", p.device_name}}));
             return fallback;
         }
     }

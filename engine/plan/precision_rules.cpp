@@ -69,7 +69,7 @@ bool Context::converts_to_fp16() const {
 void resolve_device(Context& c) {
     const DeviceChoice& want = c.options.device;
     const auto& gpus = c.hardware.gpus;
-    std::string fallback_reason;
+    std::string fallback_reason, fallback_gpu;
     if (want.kind == DeviceChoice::Kind::cuda) {
         if (want.index >= 0 && static_cast<std::size_t>(want.index) < gpus.size()) {
             c.gpu = &gpus[static_cast<std::size_t>(want.index)];
@@ -87,11 +87,15 @@ void resolve_device(Context& c) {
         // NOTE: the CUDA backend does not exist yet. A real load plans for the CPU and says so; --simulate
         // keeps the GPU plan, which describes what the CUDA backend will do.
         fallback_reason = "Hearth's CUDA backend is not built yet, so the " + c.gpu->name + " cannot be used";
+        fallback_gpu = c.gpu->name;
         c.gpu = nullptr;
     }
     if (!fallback_reason.empty())
         c.add(make_finding("cpu-fallback", Severity::warning,
-                           {{"reason", fallback_reason}, {"extra", "Use --simulate to see the GPU plan."}}));
+                           {{"reason", fallback_reason},
+                            {"extra", "Use --simulate to see the GPU plan."},
+                            {"why", "no-cuda-backend"},
+                            {"device_name", fallback_gpu}}));
     if (c.gpu) {
         c.plan.device = "cuda:" + std::to_string(c.gpu->index);
         c.plan.device_name = c.gpu->name;

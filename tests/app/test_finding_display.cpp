@@ -10,6 +10,8 @@
 #include <QSet>
 #include <QTranslator>
 
+#include <set>
+
 #include "finding_display.h"
 #include "plan/findings.h"
 #include "plan_models.h"
@@ -38,7 +40,7 @@ const std::vector<Case>& cases()
         {"fp16-range/found", Severity::warning,
          {{"count", "17"}, {"scanned", "1,048,576"}, {"tensor", "model.embed_tokens.weight"}}},
         {"fp16-range/clean", Severity::info, {{"count", "0"}, {"scanned", "1,048,576"}}},
-        {"fp16-range/pending", Severity::info, {}},
+        {"fp16-range/pending", Severity::info, {{"why", "not-scanned"}}},
         {"fp8-kv-gqa", Severity::warning, {{"heads", "32"}, {"kv_heads", "8"}, {"group", "4"}, {"measured", ""}}},
         {"fp8-kv-gqa/measured", Severity::warning,
          {{"heads", "32"}, {"kv_heads", "8"}, {"group", "4"},
@@ -54,15 +56,20 @@ const std::vector<Case>& cases()
           {"fp8_fits", "3808"}}},
         {"weights-exceed-memory", Severity::refusal,
          {{"weights", "38.2 GiB"}, {"other", "1.1 GiB"}, {"device", "NVIDIA GeForce RTX 4090"}, {"budget", "23.6 GiB"},
-          {"alternatives", "run it on the CPU (--device cpu), which has 56.0 GiB of RAM available."}}},
+          {"alternatives",
+           "run it on the CPU (--device cpu), which has 56.0 GiB of RAM available. Or: use a Q4_K_M GGUF file of "
+           "this model (about 10.7 GiB of weights). Or: close other programs to free memory, or use a smaller model."},
+          {"fits_on_cpu", "yes"}, {"cpu_ram", "56.0 GiB"}, {"q4_weights", "10.7 GiB"}}},
         {"arch-unsupported/unknown", Severity::refusal, {{"arch", "mamba"}, {"supported", "llama, qwen2"}}},
         {"arch-unsupported/moe", Severity::refusal, {{"arch", "mixtral"}, {"experts", "64"}, {"used", "2"}}},
         {"arch-unsupported/config", Severity::refusal, {{"reason", "config.json: head_dim is 0"}}},
         {"quant-unsupported", Severity::refusal,
-         {{"method", "gptq"}, {"detail", "int4, groups of 128"}, {"path", "cuda-marlin-int4"}}},
+         {{"method", "gptq"}, {"detail", "GPTQ int4, groups of 128, found in quantization_config"},
+          {"path", "cuda-marlin-int4"}, {"kernel_missing", "method"}, {"layout", "GPTQ int4"}, {"bits", "4"},
+          {"group_size", "128"}}},
         {"quant-generic-kernel", Severity::info,
          {{"count", "14"}, {"layout", "GPTQ int4"}, {"device", "Tesla T4"}, {"fast", "Marlin"},
-          {"requirement", "compute capability 8.0 or newer"}}},
+          {"requirement", "compute capability 8.0 or newer"}, {"needs", "cc"}, {"cc", "8.0"}}},
         {"quant-dense-layer", Severity::info,
          {{"count", "12"}, {"method", "gptq"}, {"dtype", "F16"}, {"layers", "lm_head"}, {"bytes", "64 KiB"}}},
         {"tensor-empty", Severity::refusal,
@@ -78,7 +85,7 @@ const std::vector<Case>& cases()
           {"kv", "F8_E4M3"}}},
         {"cpu-fallback", Severity::warning,
          {{"reason", "Hearth's CUDA backend is not built yet, so the RTX 3090 cannot be used"},
-          {"extra", "Use --simulate to see the GPU plan."}}},
+          {"extra", "Use --simulate to see the GPU plan."}, {"why", "no-cuda-backend"}, {"device_name", "RTX 3090"}}},
         {"device-missing", Severity::refusal,
          {{"device", "cuda:3"}, {"gpus", "it has 1 CUDA device(s), cuda:0 to cuda:0"}, {"other", " or cuda:0"}}},
         {"weights-dtype-unsupported", Severity::refusal, {{"requested", "F16"}, {"stored", "BF16"}}},
@@ -128,6 +135,7 @@ private slots:
     void variantsFollowThePlanner();
     void realPlansFillEveryPlaceholder();
     void chineseDiffersFromEnglish();
+    void chineseRebuildsTheEngineSentences();
     void unknownCodeFallsBack();
     void plainTextIsWhatIsShown();
 };
@@ -299,7 +307,10 @@ void TestFindingDisplay::chineseDiffersFromEnglish()
         // Every value the English shows, the translation shows too (a placeholder was not dropped).
         for (const auto& [name, value] : c.args) {
             const QString v = QString::fromStdString(value);
-            if (v.size() < 2)
+            // An English sentence the GUI says again from structured args (chineseRebuildsTheEngineSentences).
+            const bool rebuilt = name == "reason" || name == "extra" || name == "detail" || name == "requirement" ||
+                                 name == "alternatives";
+            if (v.size() < 2 || (rebuilt && QLatin1String(c.key) != QLatin1String("arch-unsupported/config")))
                 continue;
             if (english[i].first.contains(v))
                 QVERIFY2(message.contains(v), qPrintable(QStringLiteral("%1: %2 lost in %3").arg(c.key, v, message)));
@@ -311,6 +322,96 @@ void TestFindingDisplay::chineseDiffersFromEnglish()
     QVERIFY(FindingDisplay::message(measured).contains(QLatin1String("0.0123")));
     QVERIFY(FindingDisplay::message(measured).contains(QLatin1String("97.0%")));
     QVERIFY(FindingDisplay::plainText(measured).contains(QStringLiteral("建议：")));
+}
+
+// The args the engine fills with English sentences (cpu-fallback's reason and extra, quant-unsupported's
+// detail, quant-generic-kernel's requirement, weights-exceed-memory's alternatives) are rebuilt from the
+// structured args beside them: in Chinese none of the engine's sentences is left, and every number the
+// engine's text gives is still there.
+void TestFindingDisplay::chineseRebuildsTheEngineSentences()
+{
+    const Shape huge{.dtype = TensorType::F16, .layers = 40, .hidden = 5120, .heads = 40, .kv_heads = 8, .ffn = 32768,
+                     .vocab = 32000};
+    LoadOptions gpu = simulated();
+    gpu.device = *parse_device("cuda:0");
+    ModelInfo gptqModel = make_model({.dtype = TensorType::F16});
+    gptq(gptqModel);
+    ModelInfo iq = make_model({.dtype = TensorType::F32});
+    iq.format = ModelFormat::gguf;
+    iq.quantization.method = "gguf";
+    for (auto& t : iq.tensors)
+        if (t.name.ends_with("mlp.up_proj.weight"))
+            t.type = TensorType::IQ2_XXS;
+    ModelInfo q4k = make_model({.dtype = TensorType::F32});
+    for (auto& t : q4k.tensors)
+        if (t.shape.size() == 2 && t.name.find("layers") != std::string::npos)
+            t.type = TensorType::Q4_K;
+    HardwareInfo oldCpu = profile("cpu");
+    oldCpu.cpu.avx2 = false;
+    HardwareInfo smallRam = profile("rtx4090");
+    smallRam.ram_available = smallRam.ram_total = 8ull << 30;
+
+    const std::vector<LoadPlan> plans = {
+        plan(make_model(huge), profile("rtx4090"), gpu),          // weights-exceed-memory, fits on the CPU
+        plan(make_model(huge), smallRam, gpu),                     // weights-exceed-memory, not on the CPU either
+        plan(make_model(huge), profile("rtx4090"), simulated()),  // cpu-fallback: weights-exceed-gpu
+        plan(make_model({}), profile("rtx3090"), LoadOptions{}),  // cpu-fallback: no-cuda-backend
+        plan(gptqModel, profile("h100"), simulated()),            // quant-unsupported: method
+        plan(iq, profile("cpu"), simulated()),                    // quant-unsupported: cpu-type
+        plan(gptqModel, profile("t4"), simulated()),              // quant-generic-kernel: cc
+        plan(q4k, oldCpu, simulated()),                           // quant-generic-kernel: avx2
+    };
+    const std::set<std::string> codes = {"cpu-fallback", "quant-unsupported", "quant-generic-kernel",
+                                         "weights-exceed-memory"};
+    std::vector<Finding> findings;
+    for (const LoadPlan& p : plans)
+        for (const Finding& f : p.findings)
+            if (codes.contains(f.code))
+                findings.push_back(f);
+    for (const Case& c : cases())
+        if (codes.contains(c.key))
+            findings.push_back(make(c));
+    QSet<QString> whys;
+    for (const Finding& f : findings)
+        for (const char* key : {"why", "kernel_missing", "needs", "fits_on_cpu"})
+            if (!f.arg(key).empty())
+                whys.insert(QStringLiteral("%1=%2").arg(QLatin1String(key), QString::fromStdString(std::string(f.arg(key)))));
+    // Every branch above was reached by a real plan.
+    for (const char* expected : {"why=weights-exceed-gpu", "why=no-cuda-backend", "kernel_missing=method",
+                                 "kernel_missing=cpu-type", "needs=cc", "needs=avx2", "fits_on_cpu=yes",
+                                 "fits_on_cpu=no"})
+        QVERIFY2(whys.contains(QLatin1String(expected)),
+                 qPrintable(QStringLiteral("%1 not reached; reached: %2").arg(QLatin1String(expected), listOf(whys))));
+
+    QTranslator hearthTranslator;
+    QTranslator qtTranslator;
+    QVERIFY(installTranslations(QLocale(QLocale::Chinese, QLocale::China), hearthTranslator, qtTranslator));
+    const auto remove = qScopeGuard([&] {
+        QCoreApplication::removeTranslator(&hearthTranslator);
+        QCoreApplication::removeTranslator(&qtTranslator);
+    });
+    static const QRegularExpression number(QStringLiteral(R"(\d+(?:[.,]\d+)*)"));
+    for (const Finding& f : findings) {
+        const QString shown = FindingDisplay::message(f) + QLatin1Char('\n') + FindingDisplay::suggestion(f);
+        // The engine's English sentences, and each part of the alternatives list ("… Or: …").
+        QStringList english;
+        for (const char* key : {"reason", "extra", "detail", "requirement"})
+            if (!f.arg(key).empty())
+                english << QString::fromStdString(std::string(f.arg(key)));
+        english << QString::fromStdString(std::string(f.arg("alternatives"))).split(QStringLiteral(" Or: "), Qt::SkipEmptyParts);
+        QVERIFY2(!english.isEmpty(), f.code.c_str());
+        for (const QString& sentence : english)
+            QVERIFY2(!shown.contains(sentence, Qt::CaseInsensitive),
+                     qPrintable(QStringLiteral("%1: English '%2' in %3").arg(QString::fromStdString(f.code), sentence, shown)));
+        QVERIFY2(!shown.contains(QLatin1String(" the ")) && !shown.contains(QLatin1String(" of ")),
+                 qPrintable(QStringLiteral("%1: English words in %2").arg(QString::fromStdString(f.code), shown)));
+        // Every number of the engine's message and suggestion.
+        const QString engine = QString::fromStdString(f.message + "\n" + f.suggestion);
+        for (auto it = number.globalMatch(engine); it.hasNext();) {
+            const QString n = it.next().captured();
+            QVERIFY2(shown.contains(n), qPrintable(QStringLiteral("%1: %2 lost in %3").arg(QString::fromStdString(f.code), n, shown)));
+        }
+    }
 }
 
 void TestFindingDisplay::unknownCodeFallsBack()

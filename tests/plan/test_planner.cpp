@@ -259,6 +259,9 @@ private slots:
         const LoadPlan p = plan(m, profile("h100"), simulated());
         const Finding* f = expect(p, "quant-unsupported", Severity::refusal);
         QVERIFY(f && f->arg("path") == "cuda-marlin-int4");
+        // {detail}'s English, as data too.
+        QVERIFY(f && f->arg("kernel_missing") == "method" && f->arg("layout") == "GPTQ int4" && f->arg("bits") == "4" &&
+                f->arg("group_size") == "128");
         // A GGUF type the CPU has no kernel for.
         ModelInfo g = make_model({.dtype = TensorType::F32});
         g.format = ModelFormat::gguf;
@@ -267,6 +270,8 @@ private slots:
             if (t.name.ends_with("mlp.up_proj.weight")) t.type = TensorType::IQ2_XXS;
         const LoadPlan iq = plan(g, profile("cpu"), simulated());
         QVERIFY2(iq.find("quant-unsupported"), qPrintable(codes(iq)));
+        QVERIFY(iq.find("quant-unsupported")->arg("kernel_missing") == "cpu-type");
+        QVERIFY(iq.find("quant-unsupported")->arg("type") == "IQ2_XXS");
     }
 
     void quantGenericKernel() {
@@ -275,6 +280,7 @@ private slots:
         const LoadPlan t4 = plan(m, profile("t4"), simulated());
         const Finding* f = expect(t4, "quant-generic-kernel", Severity::info);
         QVERIFY(f && f->arg("count") == "14" && f->message.find("Marlin") != std::string::npos);
+        QVERIFY(f && f->arg("needs") == "cc" && f->arg("cc") == "8.0");
         QVERIFY(!plan(m, profile("rtx3090"), simulated()).find("quant-generic-kernel"));
         // GGUF blocks on a CPU without AVX2: the scalar rows.
         ModelInfo g = make_model({.dtype = TensorType::F32});
@@ -282,7 +288,9 @@ private slots:
             if (t.shape.size() == 2 && t.name.find("layers") != std::string::npos) t.type = TensorType::Q4_K;
         HardwareInfo old_cpu = profile("cpu");
         old_cpu.cpu.avx2 = false;
-        expect(plan(g, old_cpu, simulated()), "quant-generic-kernel", Severity::info);
+        const LoadPlan scalar_plan = plan(g, old_cpu, simulated());
+        const Finding* scalar = expect(scalar_plan, "quant-generic-kernel", Severity::info);
+        QVERIFY(scalar && scalar->arg("needs") == "avx2" && scalar->arg("cc").empty());
         QVERIFY(!plan(g, profile("cpu"), simulated()).find("quant-generic-kernel"));
         // On a GPU: integer dot products (DP4A, compute capability 6.1+) for GGUF blocks, else dequantize.
         const LoadPlan pascal = plan(g, profile("gtx1080"), simulated());
