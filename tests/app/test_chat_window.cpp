@@ -12,7 +12,6 @@
 #include <QPushButton>
 #include <QToolButton>
 #include <QTranslator>
-#include <QScopeGuard>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -26,6 +25,7 @@
 #include "engine_controller.h"
 #include "main_window.h"
 #include "translations.h"
+#include "scoped_translations.h"
 
 namespace {
 
@@ -329,13 +329,8 @@ void TestChatWindow::conversationSurvivesRestart()
 
 void TestChatWindow::chineseTranslation()
 {
-    QTranslator hearthTranslator;
-    QTranslator qtTranslator;
-    QVERIFY(installTranslations(QLocale(QLocale::Chinese, QLocale::China), hearthTranslator, qtTranslator));
-    const auto remove = qScopeGuard([&] {
-        QCoreApplication::removeTranslator(&hearthTranslator);
-        QCoreApplication::removeTranslator(&qtTranslator);
-    });
+    const ScopedTranslations chinese(QLocale(QLocale::Chinese, QLocale::China));
+    QVERIFY(chinese.installed());
     MainWindow window(*m_settings);
     QCOMPARE(window.findChild<QPushButton*>(QStringLiteral("sendButton"))->text(), QStringLiteral("发送"));
     QCOMPARE(window.findChild<QPushButton*>(QStringLiteral("newChatButton"))->text(), QStringLiteral("新聊天"));

@@ -6,7 +6,6 @@
 
 #include <QFile>
 #include <QRegularExpression>
-#include <QScopeGuard>
 #include <QSet>
 #include <QTranslator>
 
@@ -16,6 +15,7 @@
 #include "plan/findings.h"
 #include "plan_models.h"
 #include "translations.h"
+#include "scoped_translations.h"
 
 using namespace hearth;
 using namespace plan_test;
@@ -288,13 +288,8 @@ void TestFindingDisplay::chineseDiffersFromEnglish()
         english.emplace_back(FindingDisplay::message(f), FindingDisplay::suggestion(f));
     }
 
-    QTranslator hearthTranslator;
-    QTranslator qtTranslator;
-    QVERIFY(installTranslations(QLocale(QLocale::Chinese, QLocale::China), hearthTranslator, qtTranslator));
-    const auto remove = qScopeGuard([&] {
-        QCoreApplication::removeTranslator(&hearthTranslator);
-        QCoreApplication::removeTranslator(&qtTranslator);
-    });
+    const ScopedTranslations chinese(QLocale(QLocale::Chinese, QLocale::China));
+    QVERIFY(chinese.installed());
 
     for (std::size_t i = 0; i < cases().size(); ++i) {
         const Case& c = cases()[i];
@@ -383,13 +378,8 @@ void TestFindingDisplay::chineseRebuildsTheEngineSentences()
         QVERIFY2(whys.contains(QLatin1String(expected)),
                  qPrintable(QStringLiteral("%1 not reached; reached: %2").arg(QLatin1String(expected), listOf(whys))));
 
-    QTranslator hearthTranslator;
-    QTranslator qtTranslator;
-    QVERIFY(installTranslations(QLocale(QLocale::Chinese, QLocale::China), hearthTranslator, qtTranslator));
-    const auto remove = qScopeGuard([&] {
-        QCoreApplication::removeTranslator(&hearthTranslator);
-        QCoreApplication::removeTranslator(&qtTranslator);
-    });
+    const ScopedTranslations chinese(QLocale(QLocale::Chinese, QLocale::China));
+    QVERIFY(chinese.installed());
     static const QRegularExpression number(QStringLiteral(R"(\d+(?:[.,]\d+)*)"));
     for (const Finding& f : findings) {
         const QString shown = FindingDisplay::message(f) + QLatin1Char('\n') + FindingDisplay::suggestion(f);
@@ -427,13 +417,8 @@ void TestFindingDisplay::unknownCodeFallsBack()
     QCOMPARE(FindingDisplay::suggestion(f), QStringLiteral("Do the new thing."));
 
     // Also in Chinese: the engine's text is all there is.
-    QTranslator hearthTranslator;
-    QTranslator qtTranslator;
-    QVERIFY(installTranslations(QLocale(QLocale::Chinese, QLocale::China), hearthTranslator, qtTranslator));
-    const auto remove = qScopeGuard([&] {
-        QCoreApplication::removeTranslator(&hearthTranslator);
-        QCoreApplication::removeTranslator(&qtTranslator);
-    });
+    const ScopedTranslations chinese(QLocale(QLocale::Chinese, QLocale::China));
+    QVERIFY(chinese.installed());
     QCOMPARE(FindingDisplay::message(f), QStringLiteral("Something new the planner says."));
 }
 

@@ -19,6 +19,7 @@
 #include "hearth/hardware.h"
 #include "main_window.h"
 #include "model_info_view.h"
+#include "scoped_translations.h"
 #include "translations.h"
 
 namespace {
@@ -365,13 +366,8 @@ void TestMainWindow::chineseTranslation()
     QCOMPARE(translationFileFor(QLocale(QLocale::English, QLocale::UnitedStates)), QString());
     QCOMPARE(translationFileFor(QLocale(QLocale::Chinese, QLocale::China)), QStringLiteral(":/i18n/hearth_zh_CN.qm"));
 
-    QTranslator hearthTranslator;
-    QTranslator qtTranslator;
-    QVERIFY(installTranslations(QLocale(QLocale::Chinese, QLocale::China), hearthTranslator, qtTranslator));
-    const auto remove = qScopeGuard([&] {
-        QCoreApplication::removeTranslator(&hearthTranslator);
-        QCoreApplication::removeTranslator(&qtTranslator);
-    });
+    const ScopedTranslations chinese(QLocale(QLocale::Chinese, QLocale::China));
+    QVERIFY(chinese.installed());
     MainWindow window(*m_settings);
     QCOMPARE(window.windowTitle(), QStringLiteral("Hearth"));  // the name is not translated
     QCOMPARE(window.findChild<QMenu*>(QStringLiteral("menuFile"))->title(), QStringLiteral("文件(&F)"));
