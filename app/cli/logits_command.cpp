@@ -16,7 +16,7 @@ namespace hearth::cli {
 namespace {
 
 constexpr std::string_view k_usage =
-    "usage: hearth-cli logits --model PATH --tokens FILE.json [--top-k K] [--json] [--threads N] [--matmul split8|int8|exact]\n"
+    "usage: hearth-cli logits --model PATH --tokens FILE.json [--top-k K] [--json] [--threads N] [--matmul int16|split8|int8|exact]\n"
     "  FILE.json: a list of token ids, or an object with a \"tokens\" list\n";
 
 }  // namespace

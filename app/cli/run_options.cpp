@@ -15,7 +15,8 @@ namespace hearth::cli {
 const char* const k_model_options_usage =
     "  --model PATH          a .gguf file or a Hugging Face folder (required)\n"
     "  --threads N           CPU threads (default: every core)\n"
-    "  --matmul MODE         split8 (default: 8+8-bit activations), int8 (fastest) or exact (F32, slowest)\n"
+    "  --matmul MODE         int16 (default: 16-bit activations), split8 (two 8-bit parts), int8 (one 8-bit\n"
+    "                        part, least exact) or exact (F32 activations, slowest)\n"
     "  --exact               the same as --matmul exact\n"
     "  --context N           tokens of context to reserve (default: the model's, at most 4096)\n"
     "  --kv-dtype TYPE       KV cache element type: f32 (default), f16, bf16, fp8-e4m3, fp8-e5m2\n"
@@ -90,10 +91,11 @@ bool parse_run_option(std::span<const std::string_view> args, std::size_t& i, Ru
     };
     if (arg == "--model") o.model = std::string(value);
     else if (arg == "--matmul") {
-        if (value == "split8") o.load.matmul = MatmulPrecision::split8;
+        if (value == "int16") o.load.matmul = MatmulPrecision::int16;
+        else if (value == "split8") o.load.matmul = MatmulPrecision::split8;
         else if (value == "int8") o.load.matmul = MatmulPrecision::int8;
         else if (value == "exact") o.load.matmul = MatmulPrecision::exact;
-        else error = "--matmul expects split8, int8 or exact, not '" + std::string(value) + "'";
+        else error = "--matmul expects int16, split8, int8 or exact, not '" + std::string(value) + "'";
     }
     else if (arg == "--kv-dtype" || arg == "--kv-cache") {
         if (auto type = parse_kv_cache_type(value)) o.load.kv_cache_type = *type;

@@ -155,8 +155,19 @@ PathChoice quantized_path(const Context& c, const Module& mod) {
             p.missing_type = tn;
         } else if (c.hardware.cpu.avx2) {
             const auto mm = c.plan.matmul;
-            p.path = "cpu-avx2-" + lower(tn) + (mm == MatmulPrecision::split8 ? "-split8" : mm == MatmulPrecision::int8 ? "-int8" : "-exact");
-            p.reason = "AVX2 row kernels with " + std::string(mm == MatmulPrecision::exact ? "F32" : "8-bit") + " activations";
+            // int16 is the default; weight types without int16 kernels (the K types) run it as split8.
+            const bool has_int16 = hearth::cpu::row_kernels(t)->dot_quantized16 != nullptr;
+            const bool exact = mm == MatmulPrecision::exact || hearth::cpu::row_kernels(t)->dot_quantized == nullptr;
+            const char* path = exact                                                    ? "exact"
+                               : mm == MatmulPrecision::int8                            ? "int8"
+                               : mm == MatmulPrecision::int16 && has_int16              ? "int16"
+                                                                                        : "split8";
+            p.path = "cpu-avx2-" + lower(tn) + "-" + path;
+            p.reason = "AVX2 row kernels with " + std::string(exact                        ? "F32"
+                                                              : std::string_view(path) == "int16" ? "16-bit"
+                                                              : std::string_view(path) == "int8"  ? "8-bit"
+                                                                                                  : "two 8-bit parts of") +
+                       " activations";
         } else {
             p.path = "cpu-scalar-" + lower(tn);
             p.reason = "no AVX2 on this CPU";

@@ -71,9 +71,12 @@ Result<std::unique_ptr<LanguageModel>> LanguageModel::load(ModelInfo info, const
     }
     backend::cpu::CpuBackendOptions backend_options;
     backend_options.threads = options.threads;
-    backend_options.matmul_path = options.matmul == MatmulPrecision::exact  ? backend::cpu::MatmulPath::exact
-                                  : options.matmul == MatmulPrecision::int8 ? backend::cpu::MatmulPath::int8
-                                                                            : backend::cpu::MatmulPath::split8;
+    switch (options.matmul) {
+    case MatmulPrecision::int16: backend_options.matmul_path = backend::cpu::MatmulPath::int16; break;
+    case MatmulPrecision::split8: backend_options.matmul_path = backend::cpu::MatmulPath::split8; break;
+    case MatmulPrecision::int8: backend_options.matmul_path = backend::cpu::MatmulPath::int8; break;
+    case MatmulPrecision::exact: backend_options.matmul_path = backend::cpu::MatmulPath::exact; break;
+    }
     model->m_backend = std::make_unique<backend::cpu::CpuBackend>(backend_options);
 
     auto transformer = model::Transformer::load(mi, *model->m_backend, options.progress);

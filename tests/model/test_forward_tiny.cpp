@@ -66,7 +66,7 @@ private slots:
 
         ModelLoadOptions options;
         options.threads = 2;
-        options.matmul = exact ? MatmulPrecision::exact : MatmulPrecision::split8;
+        options.matmul = exact ? MatmulPrecision::exact : MatmulPrecision::int16;
         auto loaded = LanguageModel::load(QStringLiteral(HEARTH_FIXTURES_DIR "/models/").toStdString() + model.toStdString(), options);
         QVERIFY2(loaded.ok(), loaded.ok() ? "" : loaded.error().message.c_str());
         auto session = (*loaded)->start_session();

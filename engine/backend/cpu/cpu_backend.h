@@ -14,6 +14,7 @@
 
 namespace hearth::backend::cpu {
 
+using hearth::cpu::activation16_row_bytes;
 using hearth::cpu::activation_row_bytes;
 using hearth::cpu::dequantize_activations;
 using hearth::cpu::row_kernels;
@@ -21,10 +22,13 @@ using hearth::cpu::RowKernels;
 
 // How activations meet quantized weights. F32/F16/BF16 weights always take the exact path.
 enum class MatmulPath {
+    // Activations as int16 per 32-element block (d = max|x| / 32767), one integer pass per weight block:
+    // about the 8-bit path's speed with an F32 reference's argmax. Weight types without int16 kernels (the
+    // K types today) take split8 instead. The default: one 8-bit part moves SmolLM2's argmax away from
+    // transformers on 5% of positions (issue 4's golden), this path on none.
+    int16,
     // Activations as two 8-bit parts, x ≈ d₁q₁ + d₂q₂ (the second quantizes what the first missed), each run
-    // through the integer dot product: ~15 bits of activation precision at about half the integer speed.
-    // The default: it keeps argmax agreement with an F32 reference where one 8-bit part does not (issue 4's
-    // SmolLM2 golden: 95% with one part).
+    // through the 8-bit integer dot product: ~15 bits of precision at about two thirds of the 8-bit speed.
     split8,
     int8,   // one 8-bit part, as llama.cpp does: fastest, least exact
     exact,  // weights dequantized in registers, activations kept in F32 (the reference)
@@ -33,7 +37,7 @@ std::string_view name(MatmulPath path);
 
 struct CpuBackendOptions {
     int threads = 0;  // 0 = every core
-    MatmulPath matmul_path = MatmulPath::split8;
+    MatmulPath matmul_path = MatmulPath::int16;
 };
 
 class CpuBackend final : public Backend {
@@ -68,7 +72,7 @@ private:
     ThreadPool m_pool;
     MatmulPath m_matmul_path;
     std::vector<std::byte> m_quantized_activations;     // matmul scratch, grown as needed
-    std::vector<float> m_activation_remainder;          // split8: x − d₁q₁
+    std::vector<float> m_activation_remainder;          // split8: x − d₁q₁, per thread
 };
 
 int default_thread_count();

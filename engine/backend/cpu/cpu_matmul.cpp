@@ -10,15 +10,19 @@
 
 namespace hearth::backend::cpu {
 namespace {
-// Weight rows per task. Decode (a token or a few) is a pure stream over the weights: tasks of about 256 KB
-// of contiguous rows keep the hardware prefetchers on long runs (16 KB tasks measured half the speed of
-// one half per thread on SmolLM2, 2 threads), yet a big matrix still splits into enough tasks that a
-// thread the OS has put aside does not hold the others up as long. Prefill reuses each row across many tokens and is compute-bound:
-// smaller tasks balance the threads better there.
+// Weight rows per task. Decode (a token or a few) is a pure stream over the weights: tasks of up to about
+// 256 KB of contiguous rows keep the hardware prefetchers on long runs (16 KB tasks measured half the
+// speed of one half per thread on SmolLM2, 2 threads), and the task count is a multiple of the thread
+// count with equal tasks, so no thread idles while another finishes a long last one (a 553 KB matrix
+// cut into 256 KB tasks left one thread alone with the 40 KB tail). Prefill reuses each row across many
+// tokens and is compute-bound: smaller tasks balance the threads better there.
 std::int64_t row_grain(const Tensor& w, std::int64_t n_tokens, int threads) {
     const std::int64_t bytes = std::max<std::int64_t>(static_cast<std::int64_t>(w.row_bytes), 1);
     if (n_tokens <= 4) {
-        return std::clamp<std::int64_t>((256 << 10) / bytes, 1, (w.rows + threads - 1) / threads);
+        constexpr std::int64_t k_task_bytes = 256 << 10;
+        const std::int64_t per_thread = (w.rows * bytes + threads * k_task_bytes - 1) / (threads * k_task_bytes);
+        const std::int64_t tasks = std::max<std::int64_t>(per_thread, 1) * threads;
+        return std::max<std::int64_t>((w.rows + tasks - 1) / tasks, 1);
     }
     return std::clamp<std::int64_t>(16384 / bytes, 1, 64);
 }
@@ -26,6 +30,7 @@ std::int64_t row_grain(const Tensor& w, std::int64_t n_tokens, int threads) {
 
 std::string_view name(MatmulPath path) {
     switch (path) {
+    case MatmulPath::int16: return "16-bit activations";
     case MatmulPath::split8: return "8+8-bit activations";
     case MatmulPath::int8: return "8-bit activations";
     case MatmulPath::exact: return "exact F32 activations";
@@ -38,11 +43,31 @@ void CpuBackend::matmul(const Tensor& x, const Weight& w, const Tensor& out) {
     const std::int64_t n_tokens = x.rows;
     const std::int64_t in = w.matrix.cols;
     const float* bias = w.has_bias() ? w.bias.f32() : nullptr;
-    const bool quantize = m_matmul_path != MatmulPath::exact && kernels->dot_quantized != nullptr;
+    const std::int64_t grain = row_grain(w.matrix, n_tokens, m_pool.size());
+    // Runs dot(row r, activations of token t) for every row and token, rows spread over the threads.
+    auto for_each_dot = [&](auto&& dot) {
+        m_pool.run(w.matrix.rows, grain, [&](std::int64_t begin, std::int64_t end) {
+            for (std::int64_t t = 0; t < n_tokens; ++t) {
+                float* o = out.row_f32(t);
+                for (std::int64_t r = begin; r < end; ++r) o[r] = dot(w.matrix.row(r), t) + (bias ? bias[r] : 0.0f);
+            }
+        });
+    };
 
-    if (quantize) {
-        // Per token: part 1 at xq + row_bytes·t; with split8, part 2 (the remainder) right after all part 1s.
-        const bool split = m_matmul_path == MatmulPath::split8;
+    if (m_matmul_path == MatmulPath::int16 && kernels->dot_quantized16 != nullptr) {
+        const std::size_t row_bytes = activation16_row_bytes(kernels->activation16, in);
+        m_quantized_activations.resize(row_bytes * static_cast<std::size_t>(n_tokens));
+        std::byte* xq = m_quantized_activations.data();
+        m_pool.run(n_tokens, 8, [&](std::int64_t begin, std::int64_t end) {
+            for (std::int64_t t = begin; t < end; ++t) kernels->quantize_activations16(x.row_f32(t), xq + row_bytes * t, in);
+        });
+        for_each_dot([&](const void* row, std::int64_t t) { return kernels->dot_quantized16(row, xq + row_bytes * t, in); });
+        return;
+    }
+
+    if (m_matmul_path != MatmulPath::exact && kernels->dot_quantized != nullptr) {
+        // Per token: part 1 at xq + row_bytes·t; with two parts, part 2 (the remainder) right after all part 1s.
+        const bool split = m_matmul_path == MatmulPath::split8 || m_matmul_path == MatmulPath::int16;
         const std::size_t row_bytes = activation_row_bytes(kernels->activation_type, in);
         const std::size_t part2 = row_bytes * static_cast<std::size_t>(n_tokens);
         m_quantized_activations.resize(split ? 2 * part2 : part2);
@@ -59,31 +84,22 @@ void CpuBackend::matmul(const Tensor& x, const Weight& w, const Tensor& out) {
                 kernels->quantize_activations(remainder, xq + part2 + row_bytes * t, in);
             }
         });
-        m_pool.run(w.matrix.rows, row_grain(w.matrix, n_tokens, m_pool.size()), [&](std::int64_t begin, std::int64_t end) {
-            for (std::int64_t t = 0; t < n_tokens; ++t) {
+        if (!split) {
+            for_each_dot([&](const void* row, std::int64_t t) { return kernels->dot_quantized(row, xq + row_bytes * t, in); });
+        } else if (kernels->dot_quantized_split) {
+            for_each_dot([&](const void* row, std::int64_t t) {
                 const std::byte* x1 = xq + row_bytes * t;
-                const std::byte* x2 = x1 + part2;
-                float* o = out.row_f32(t);
-                for (std::int64_t r = begin; r < end; ++r) {
-                    const void* row = w.matrix.row(r);
-                    float sum;
-                    if (!split) sum = kernels->dot_quantized(row, x1, in);
-                    else if (kernels->dot_quantized_split) sum = kernels->dot_quantized_split(row, x1, x2, in);
-                    else sum = kernels->dot_quantized(row, x1, in) + kernels->dot_quantized(row, x2, in);  // row in L1
-                    o[r] = sum + (bias ? bias[r] : 0.0f);
-                }
-            }
-        });
+                return kernels->dot_quantized_split(row, x1, x1 + part2, in);
+            });
+        } else {
+            for_each_dot([&](const void* row, std::int64_t t) {
+                const std::byte* x1 = xq + row_bytes * t;
+                return kernels->dot_quantized(row, x1, in) + kernels->dot_quantized(row, x1 + part2, in);  // row in L1
+            });
+        }
         return;
     }
-    m_pool.run(w.matrix.rows, row_grain(w.matrix, n_tokens, m_pool.size()), [&](std::int64_t begin, std::int64_t end) {
-        for (std::int64_t t = 0; t < n_tokens; ++t) {
-            const float* xt = x.row_f32(t);
-            float* o = out.row_f32(t);
-            for (std::int64_t r = begin; r < end; ++r)
-                o[r] = kernels->dot_f32(w.matrix.row(r), xt, in) + (bias ? bias[r] : 0.0f);
-        }
-    });
+    for_each_dot([&](const void* row, std::int64_t t) { return kernels->dot_f32(row, x.row_f32(t), in); });
 }
 
 }  // namespace hearth::backend::cpu

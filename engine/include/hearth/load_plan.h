@@ -56,7 +56,7 @@ struct MemoryEstimate {
 struct LoadPlan {
     ModelInfo model;
     int threads = 0;                                  // CPU threads; 0 = every core
-    MatmulPrecision matmul = MatmulPrecision::split8;
+    MatmulPrecision matmul = MatmulPrecision::int16;
     // Element type of the KV cache: F32, F16, BF16, F8_E4M3 (with per-head scales) or F8_E5M2.
     TensorType kv_cache_type = TensorType::F32;
     std::int64_t context_length = 0;    // tokens one request may hold; 0 = the model's, capped at 4096

@@ -1,6 +1,8 @@
 // Activation blocks back to f32: what the split 8+8-bit matmul path needs to quantize the remainder
 // x − d·q a second time. Scalar is plenty: one row of activations per token, against a whole matrix of
 // weights.
+#include <cstddef>
+
 #include "backend/cpu/quant/block_layouts.h"
 #include "backend/cpu/quant/row_kernels.h"
 
@@ -26,6 +28,19 @@ void dequantize_activations(TensorType activation_type, const void* x_quantized,
             const float d = quant::load_f32(block->d);
             for (int i = 0; i < 256; ++i) out[b * 256 + i] = d * static_cast<float>(block->qs[i]);
         }
+    }
+}
+
+void dequantize_activations16(Activation16 format, const void* x_quantized, float* out, std::int64_t n) {
+    if (format == Activation16::none) return;
+    const std::size_t block_bytes = format == Activation16::q16_0 ? sizeof(quant::act_q16_0) : sizeof(quant::act_q16_1);
+    const std::size_t qs_offset = format == Activation16::q16_0 ? offsetof(quant::act_q16_0, qs) : offsetof(quant::act_q16_1, qs);
+    const auto* bytes = static_cast<const std::uint8_t*>(x_quantized);
+    for (std::int64_t b = 0; b < n / 32; ++b) {
+        const std::uint8_t* block = bytes + static_cast<std::size_t>(b) * block_bytes;
+        const float d = quant::load_f32(block);
+        for (int i = 0; i < 32; ++i)
+            out[b * 32 + i] = d * static_cast<float>(quant::load_i16(block + qs_offset + 2 * static_cast<std::size_t>(i)));
     }
 }
 

@@ -119,6 +119,23 @@ struct act_q8_k {
 
 static_assert(sizeof(act_q8_0) == 36 && sizeof(act_q8_1) == 40 && sizeof(act_q8_k) == 292);
 
+// The precise path's activations (row_kernels.h, dot_quantized16): 32 elements as int16 with d = max|x| /
+// 32767, so |x − d·q| ≤ d/2 is 258 times smaller than with 8 bits: as close to the F32 dot as two 8-bit
+// parts, for the cost of one integer pass (vpmaddwd takes int16 pairs as vpmaddubsw takes bytes).
+// q is in [−32767, 32767]. Activations for Q4_0, Q5_0, Q8_0 weights:
+struct act_q16_0 {
+    std::uint8_t d[4];    // f32
+    std::uint8_t qs[64];  // int16[32], little-endian
+};
+// Activations for Q4_1, Q5_1 weights: s = d·Σq, as in act_q8_1.
+struct act_q16_1 {
+    std::uint8_t d[4];    // f32
+    std::uint8_t s[4];    // f32
+    std::uint8_t qs[64];  // int16[32]
+};
+
+static_assert(sizeof(act_q16_0) == 68 && sizeof(act_q16_1) == 72);
+
 // ---- Loads and scalar conversions ----
 
 inline float load_f32(const std::uint8_t* p) {

@@ -41,6 +41,17 @@ using Table = std::array<RowKernels, k_type_count>;
         fast(TensorType::Q4_K, dequantize_q4_k, dot_f32_q4_k, TensorType::Q8_K, quantize_q8_k, dot_q4_k_q8_k); \
         fast(TensorType::Q5_K, dequantize_q5_k, dot_f32_q5_k, TensorType::Q8_K, quantize_q8_k, dot_q5_k_q8_k); \
         fast(TensorType::Q6_K, dequantize_q6_k, dot_f32_q6_k, TensorType::Q8_K, quantize_q8_k, dot_q6_k_q8_k); \
+        auto precise = [&built](TensorType type, Activation16 format, DotQuantizedFn dot) {               \
+            RowKernels& k = built[static_cast<std::size_t>(type)];                                         \
+            k.activation16 = format;                                                                       \
+            k.quantize_activations16 = format == Activation16::q16_0 ? quantize_q16_0 : quantize_q16_1;    \
+            k.dot_quantized16 = dot;                                                                       \
+        };                                                                                                 \
+        precise(TensorType::Q4_0, Activation16::q16_0, dot_q4_0_q16_0);                                    \
+        precise(TensorType::Q4_1, Activation16::q16_1, dot_q4_1_q16_1);                                    \
+        precise(TensorType::Q5_0, Activation16::q16_0, dot_q5_0_q16_0);                                    \
+        precise(TensorType::Q5_1, Activation16::q16_1, dot_q5_1_q16_1);                                    \
+        precise(TensorType::Q8_0, Activation16::q16_0, dot_q8_0_q16_0);                                    \
         return built;                                                                                      \
     }()
 
@@ -107,6 +118,15 @@ std::size_t activation_row_bytes(TensorType activation_type, std::int64_t n) {
     case TensorType::Q8_K: return static_cast<std::size_t>(n / quant::qk_k) * sizeof(quant::act_q8_k);
     default: return 0;
     }
+}
+
+std::size_t activation16_row_bytes(Activation16 format, std::int64_t n) {
+    switch (format) {
+    case Activation16::q16_0: return static_cast<std::size_t>(n / quant::qk_legacy) * sizeof(quant::act_q16_0);
+    case Activation16::q16_1: return static_cast<std::size_t>(n / quant::qk_legacy) * sizeof(quant::act_q16_1);
+    case Activation16::none: return 0;
+    }
+    return 0;
 }
 
 }  // namespace hearth::cpu

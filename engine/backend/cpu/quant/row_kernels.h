@@ -41,6 +41,10 @@ using DotQuantizedFn = float (*)(const void* row, const void* x_quantized, std::
 // dot_quantized(row, x1) + dot_quantized(row, x2) in one pass over the row (the split 8+8-bit path).
 using DotQuantizedSplitFn = float (*)(const void* row, const void* x1, const void* x2, std::int64_t n);
 
+// The precise path's activation blocks (block_layouts.h): 32 elements as int16 with an f32 scale, plus
+// s = d·Σq for the weights with an offset (Q4_1, Q5_1). |x − d·q| ≤ d/2 with d = max|x| / 32767.
+enum class Activation16 : std::uint8_t { none, q16_0, q16_1 };
+
 struct RowKernels {
     TensorType weight_type = TensorType::F32;
     DequantizeRowFn dequantize = nullptr;  // always set for a supported type
@@ -50,6 +54,11 @@ struct RowKernels {
     QuantizeActivationsFn quantize_activations = nullptr;
     DotQuantizedFn dot_quantized = nullptr;
     DotQuantizedSplitFn dot_quantized_split = nullptr;  // optional: else dot_quantized runs twice
+    // Precise path (Q4_0 … Q8_0 only; activation16 == none and both null elsewhere): one integer pass
+    // against int16 activations, as accurate as the split path at the 8-bit path's cost.
+    Activation16 activation16 = Activation16::none;
+    QuantizeActivationsFn quantize_activations16 = nullptr;
+    DotQuantizedFn dot_quantized16 = nullptr;
 };
 
 // The kernels for rows of `type`, or nullptr when the CPU backend cannot multiply by that type.
@@ -62,6 +71,10 @@ std::size_t activation_row_bytes(TensorType activation_type, std::int64_t n);
 
 // The f32 values d·q that quantize_activations() wrote for `activation_type` (Q8_0, Q8_1 or Q8_K).
 void dequantize_activations(TensorType activation_type, const void* x_quantized, float* out, std::int64_t n);
+
+// The same two for the precise path's blocks (0 bytes and nothing written for Activation16::none).
+std::size_t activation16_row_bytes(Activation16 format, std::int64_t n);
+void dequantize_activations16(Activation16 format, const void* x_quantized, float* out, std::int64_t n);
 
 // Which instruction set the table was built for: "avx2" or "scalar" (for logs and the bench report).
 const char* row_kernels_isa();

@@ -1,0 +1,175 @@
+// AVX2 kernels of the precise path: int16 activations (act_q16_0 / act_q16_1) and the dot products of the
+// 32-element weight blocks with them. Per block the weights widen to two vectors of 16 int16 (elements
+// 0..15 and 16..31), two vpmaddwd against the activations give exact int32 pair sums, then one
+// conversion and one FMA with dw·dx — the same work per block as the 8-bit path's maddubs + madd, so
+// the precise path costs what the 8-bit one does (the split 8+8-bit path did it twice).
+
+#include "backend/cpu/quant/avx2_common.h"
+#include "backend/cpu/quant/kernels.h"
+
+namespace hearth::cpu::quant::avx2 {
+namespace {
+
+HEARTH_AVX2_INLINE __m256i load256(const void* p) { return _mm256_loadu_si256(static_cast<const __m256i*>(p)); }
+HEARTH_AVX2_INLINE __m128i load128(const void* p) { return _mm_loadu_si128(static_cast<const __m128i*>(p)); }
+
+// Quantizes 32 floats to int16 with d = amax / 32767 (the scalar quantizer's operations, in its order) and
+// stores them in element order. Returns d; the 32 values' sum goes to *sum when asked.
+HEARTH_AVX2_INLINE float quantize_block16(const float* x, std::uint8_t* qs, int* sum) {
+    const __m256 sign = _mm256_set1_ps(-0.0f);
+    __m256 v[4];
+    __m256 amax = _mm256_setzero_ps();
+    for (int i = 0; i < 4; ++i) {
+        v[i] = _mm256_loadu_ps(x + 8 * i);
+        amax = _mm256_max_ps(amax, _mm256_andnot_ps(sign, v[i]));
+    }
+    __m128 m = _mm_max_ps(_mm256_castps256_ps128(amax), _mm256_extractf128_ps(amax, 1));
+    m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+    m = _mm_max_ss(m, _mm_movehdup_ps(m));
+    const float d = _mm_cvtss_f32(m) / 32767.0f;
+    const __m256 id = _mm256_set1_ps(d != 0.0f ? 1.0f / d : 0.0f);
+    __m256i q[4];
+    for (int i = 0; i < 4; ++i) q[i] = _mm256_cvtps_epi32(_mm256_mul_ps(v[i], id));
+    // packs works within 128-bit lanes ([q0 lo, q1 lo | q0 hi, q1 hi]); the permute restores element order.
+    for (int i = 0; i < 2; ++i) {
+        const __m256i packed = _mm256_packs_epi32(q[2 * i], q[2 * i + 1]);
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(qs + 32 * i), _mm256_permute4x64_epi64(packed, 0xD8));
+    }
+    if (sum) *sum = hsum_i32(_mm256_add_epi32(_mm256_add_epi32(q[0], q[1]), _mm256_add_epi32(q[2], q[3])));
+    return d;
+}
+
+// Σ over one block of w·q for weights `lo` (elements 0..15) and `hi` (16..31) as int16: 8 int32 lanes.
+HEARTH_AVX2_INLINE __m256i dot_block16(__m256i lo, __m256i hi, const std::uint8_t* qs16) {
+    return _mm256_add_epi32(_mm256_madd_epi16(lo, load256(qs16)), _mm256_madd_epi16(hi, load256(qs16 + 32)));
+}
+
+// 16 packed bytes of nibbles → elements 0..15 (low nibbles) and 16..31 (high nibbles) as int16.
+HEARTH_AVX2_INLINE void nibbles_16x2(const std::uint8_t* qs, __m256i& lo, __m256i& hi) {
+    const __m256i bytes = _mm256_cvtepu8_epi16(load128(qs));
+    lo = _mm256_and_si256(bytes, _mm256_set1_epi16(0x0F));
+    hi = _mm256_srli_epi16(bytes, 4);
+}
+
+// The 5-bit quants 0..31 of a Q5_0 / Q5_1 block as int16 halves.
+HEARTH_AVX2_INLINE void five_bit_16x2(const std::uint8_t* qs, const std::uint8_t* qh, __m256i& lo, __m256i& hi) {
+    const __m256i q = _mm256_or_si256(nibbles_32(qs), _mm256_and_si256(bits_to_bytes_32(qh), _mm256_set1_epi8(0x10)));
+    lo = _mm256_cvtepu8_epi16(_mm256_castsi256_si128(q));
+    hi = _mm256_cvtepu8_epi16(_mm256_extracti128_si256(q, 1));
+}
+
+// Runs `kernel.fma(i, acc)` over blocks 0..nb−1 on two accumulators (so consecutive FMAs do not wait on
+// each other); adds kernel.extra() at the end.
+template <typename Kernel>
+HEARTH_AVX2_INLINE float run_blocks(Kernel& kernel, std::int64_t nb) {
+    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
+    std::int64_t i = 0;
+    for (; i + 2 <= nb; i += 2) {
+        acc0 = kernel.fma(i, acc0);
+        acc1 = kernel.fma(i + 1, acc1);
+    }
+    if (i < nb) acc0 = kernel.fma(i, acc0);
+    return hsum(_mm256_add_ps(acc0, acc1)) + kernel.extra();
+}
+
+// Symmetric weights (Q4_0, Q5_0, Q8_0): `Widen` turns block i into its two int16 halves.
+template <typename Block, typename Widen>
+struct Symmetric {
+    const Block* w;
+    const act_q16_0* a;
+    HEARTH_AVX2_INLINE __m256 fma(std::int64_t i, __m256 acc) const {
+        __m256i lo, hi;
+        Widen{}(w[i], lo, hi);
+        const __m256i p = dot_block16(lo, hi, a[i].qs);
+        const __m256 scale = _mm256_set1_ps(f16_hw(w[i].d) * load_f32(a[i].d));
+        return _mm256_fmadd_ps(scale, _mm256_cvtepi32_ps(p), acc);
+    }
+    static float extra() { return 0.0f; }
+};
+
+// Q4_1 / Q5_1: one f16 pair conversion gives [dw, m], one multiply by [dx, s] gives [dw·dx, m·s]; lane 0
+// scales the block, lane 1 is summed into `ms` (as the 8-bit kernels do).
+template <typename Block, typename Widen>
+struct Affine {
+    const Block* w;
+    const act_q16_1* a;
+    __m128 ms = _mm_setzero_ps();
+    HEARTH_AVX2_INLINE __m256 fma(std::int64_t i, __m256 acc) {
+        const __m128 dm = _mm_cvtph_ps(_mm_cvtsi32_si128(static_cast<int>(load_u32(w[i].d))));
+        const __m128 ds = _mm_castsi128_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(a[i].d)));
+        const __m128 prod = _mm_mul_ps(dm, ds);
+        ms = _mm_add_ps(ms, prod);
+        __m256i lo, hi;
+        Widen{}(w[i], lo, hi);
+        const __m256i p = dot_block16(lo, hi, a[i].qs);
+        return _mm256_fmadd_ps(_mm256_broadcastss_ps(prod), _mm256_cvtepi32_ps(p), acc);
+    }
+    HEARTH_AVX2_INLINE float extra() const { return _mm_cvtss_f32(_mm_movehdup_ps(ms)); }
+};
+
+struct WidenQ4_0 {
+    HEARTH_AVX2_INLINE void operator()(const block_q4_0& b, __m256i& lo, __m256i& hi) const {
+        nibbles_16x2(b.qs, lo, hi);
+        lo = _mm256_sub_epi16(lo, _mm256_set1_epi16(8));
+        hi = _mm256_sub_epi16(hi, _mm256_set1_epi16(8));
+    }
+};
+struct WidenQ4_1 {
+    HEARTH_AVX2_INLINE void operator()(const block_q4_1& b, __m256i& lo, __m256i& hi) const { nibbles_16x2(b.qs, lo, hi); }
+};
+struct WidenQ5_0 {
+    HEARTH_AVX2_INLINE void operator()(const block_q5_0& b, __m256i& lo, __m256i& hi) const {
+        five_bit_16x2(b.qs, b.qh, lo, hi);
+        lo = _mm256_sub_epi16(lo, _mm256_set1_epi16(16));
+        hi = _mm256_sub_epi16(hi, _mm256_set1_epi16(16));
+    }
+};
+struct WidenQ5_1 {
+    HEARTH_AVX2_INLINE void operator()(const block_q5_1& b, __m256i& lo, __m256i& hi) const {
+        five_bit_16x2(b.qs, b.qh, lo, hi);
+    }
+};
+struct WidenQ8_0 {
+    HEARTH_AVX2_INLINE void operator()(const block_q8_0& b, __m256i& lo, __m256i& hi) const {
+        lo = _mm256_cvtepi8_epi16(load128(b.qs));
+        hi = _mm256_cvtepi8_epi16(load128(b.qs + 16));
+    }
+};
+
+}  // namespace
+
+HEARTH_AVX2 void quantize_q16_0(const float* x, void* out, std::int64_t n) {
+    auto* blocks = static_cast<act_q16_0*>(out);
+    for (std::int64_t b = 0; b < n / qk_legacy; ++b)
+        store_f32(blocks[b].d, quantize_block16(x + b * qk_legacy, blocks[b].qs, nullptr));
+}
+
+HEARTH_AVX2 void quantize_q16_1(const float* x, void* out, std::int64_t n) {
+    auto* blocks = static_cast<act_q16_1*>(out);
+    for (std::int64_t b = 0; b < n / qk_legacy; ++b) {
+        int sum = 0;
+        const float d = quantize_block16(x + b * qk_legacy, blocks[b].qs, &sum);
+        store_f32(blocks[b].d, d);
+        store_f32(blocks[b].s, d * static_cast<float>(sum));
+    }
+}
+
+using DotQ4_0 = Symmetric<block_q4_0, WidenQ4_0>;
+using DotQ5_0 = Symmetric<block_q5_0, WidenQ5_0>;
+using DotQ8_0 = Symmetric<block_q8_0, WidenQ8_0>;
+using DotQ4_1 = Affine<block_q4_1, WidenQ4_1>;
+using DotQ5_1 = Affine<block_q5_1, WidenQ5_1>;
+
+#define HEARTH_DOT16(name, Kernel, Block, Act)                                                      \
+    HEARTH_AVX2 float name(const void* row, const void* xq, std::int64_t n) {                     \
+        Kernel k{static_cast<const Block*>(row), static_cast<const Act*>(xq)};                    \
+        return run_blocks(k, n / qk_legacy);                                                      \
+    }
+HEARTH_DOT16(dot_q4_0_q16_0, DotQ4_0, block_q4_0, act_q16_0)
+HEARTH_DOT16(dot_q5_0_q16_0, DotQ5_0, block_q5_0, act_q16_0)
+HEARTH_DOT16(dot_q8_0_q16_0, DotQ8_0, block_q8_0, act_q16_0)
+HEARTH_DOT16(dot_q4_1_q16_1, DotQ4_1, block_q4_1, act_q16_1)
+HEARTH_DOT16(dot_q5_1_q16_1, DotQ5_1, block_q5_1, act_q16_1)
+#undef HEARTH_DOT16
+
+}  // namespace hearth::cpu::quant::avx2
