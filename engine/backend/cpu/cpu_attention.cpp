@@ -62,13 +62,21 @@ void CpuBackend::store_kv(const Tensor& keys, const Tensor& values, const KvLaye
     }
 }
 
+namespace {
+// Positions per pass inside an attention task: one pass of K and V rows (64 × 256 bytes each for a
+// 64-dim F32 head) stays in L1/L2 while every query head of the GQA group reads it.
+constexpr std::int32_t k_pass_positions = 64;
+// Decode has few (token, kv head) pairs; their positions are then cut into chunks of at least this many
+// so every thread gets work, and the chunks' partial softmaxes are merged at the end.
+constexpr std::int32_t k_min_chunk_positions = 128;
+}  // namespace
+
 void CpuBackend::attention(const Tensor& q, const KvLayer& cache, const BatchLayout& batch,
                            const AttentionParams& params, const Tensor& out) {
     const std::int32_t head_dim = params.head_dim;
     const std::int32_t group = params.n_heads / params.n_kv_heads;
     const std::int32_t block_size = cache.block_size;
     const std::int64_t stride = cache.keys.cols;  // F32: floats from one slot's row to the next
-    const std::int64_t n_items = static_cast<std::int64_t>(batch.n_tokens) * params.n_heads;
     const TensorType type = cache.keys.type;
     const bool f32 = type == TensorType::F32;
     const bool scaled = type == TensorType::F8_E4M3;
@@ -91,66 +99,143 @@ void CpuBackend::attention(const Tensor& q, const KvLayer& cache, const BatchLay
             p += run;
         }
     };
-    // One (token, head) per task: decode has only n_heads items, and they must spread over every thread.
-    m_pool.run(n_items, 1, [&](std::int64_t begin, std::int64_t end) {
+
+    // Tasks: (token, kv head, chunk of visible positions). A task runs all query heads of its kv head over
+    // its chunk, pass by pass, so each K and V row comes from memory once for the whole GQA group.
+    std::int32_t most_visible = 1;
+    for (std::int32_t t = 0; t < batch.n_tokens; ++t)
+        most_visible = std::max(most_visible, batch.positions[t] - first_visible(params, batch.positions[t]) + 1);
+    const std::int64_t pairs = static_cast<std::int64_t>(batch.n_tokens) * params.n_kv_heads;
+    const std::int64_t wanted_tasks = 4 * static_cast<std::int64_t>(m_pool.size());
+    std::int32_t chunk = most_visible;
+    if (pairs < wanted_tasks && most_visible >= 2 * k_min_chunk_positions) {
+        const auto chunks = static_cast<std::int32_t>((wanted_tasks + pairs - 1) / pairs);
+        chunk = std::max(k_min_chunk_positions, (most_visible + chunks - 1) / chunks);
+    }
+    const std::int32_t n_chunks = (most_visible + chunk - 1) / chunk;
+    // With several chunks, each (token, head, chunk) leaves [max, sum, acc[head_dim]] here for the merge.
+    const std::size_t partial_floats = static_cast<std::size_t>(head_dim) + 2;
+    if (n_chunks > 1)
+        m_attention_partials.resize(static_cast<std::size_t>(batch.n_tokens) * static_cast<std::size_t>(params.n_heads) *
+                                    static_cast<std::size_t>(n_chunks) * partial_floats);
+
+    m_pool.run(pairs * n_chunks, 1, [&](std::int64_t begin, std::int64_t end) {
         // Per-thread scratch, kept between calls: decode runs this task hundreds of times per token.
-        thread_local std::vector<float> scores, accumulator, weights;
-        accumulator.resize(static_cast<std::size_t>(head_dim));
-        if (scaled) weights.resize(static_cast<std::size_t>(block_size));
+        thread_local std::vector<float> scores, accumulators, weights;
+        thread_local std::vector<double> sums;
+        thread_local std::vector<float> maxima;
+        scores.resize(static_cast<std::size_t>(k_pass_positions));
+        accumulators.resize(static_cast<std::size_t>(group) * static_cast<std::size_t>(head_dim));
+        sums.resize(static_cast<std::size_t>(group));
+        maxima.resize(static_cast<std::size_t>(group));
+        if (scaled) weights.resize(static_cast<std::size_t>(k_pass_positions));
         for (std::int64_t item = begin; item < end; ++item) {
-            const std::int32_t t = static_cast<std::int32_t>(item / params.n_heads);
-            const std::int32_t h = static_cast<std::int32_t>(item % params.n_heads);
-            const std::int32_t kv_head = h / group;
+            const auto c = static_cast<std::int32_t>(item % n_chunks);
+            const auto kv_head = static_cast<std::int32_t>((item / n_chunks) % params.n_kv_heads);
+            const auto t = static_cast<std::int32_t>(item / n_chunks / params.n_kv_heads);
             const std::int64_t kv_offset = static_cast<std::int64_t>(kv_head) * head_dim;
             const std::size_t kv_byte_offset = static_cast<std::size_t>(kv_offset) * element_bytes;
             const std::int32_t seq = batch.seq_of_token[t];
             const std::int32_t position = batch.positions[t];
             const std::int32_t first = first_visible(params, position);
-            const std::int32_t count = position - first + 1;
-            const float* query = q.row_f32(t) + static_cast<std::int64_t>(h) * head_dim;
-            scores.resize(static_cast<std::size_t>(count));
+            const std::int32_t lo = first + c * chunk;
+            const std::int32_t hi = std::min(position, lo + chunk - 1);  // lo > hi: this token has no such chunk
+            std::fill(accumulators.begin(), accumulators.end(), 0.0f);
+            std::fill(sums.begin(), sums.end(), 0.0);
+            std::fill(maxima.begin(), maxima.end(), -std::numeric_limits<float>::infinity());
 
-            for_each_run(seq, first, position, [&](std::int32_t i, std::int64_t slot, std::int32_t run) {
-                float* s = scores.data() + i;
-                if (f32) {
-                    dot_rows_f32(query, cache.keys.row_f32(slot) + kv_offset, stride, run, head_dim, params.scale, s);
-                    return;
+            for (std::int32_t pass = lo; pass <= hi; pass += k_pass_positions) {
+                const std::int32_t pass_last = std::min(hi, pass + k_pass_positions - 1);
+                for (std::int32_t g = 0; g < group; ++g) {
+                    const std::int32_t h = kv_head * group + g;
+                    const float* query = q.row_f32(t) + static_cast<std::int64_t>(h) * head_dim;
+                    float* acc = accumulators.data() + static_cast<std::size_t>(g) * static_cast<std::size_t>(head_dim);
+                    const std::int32_t count = pass_last - pass + 1;
+                    for_each_run(seq, pass, pass_last, [&](std::int32_t i, std::int64_t slot, std::int32_t run) {
+                        float* s = scores.data() + i;
+                        if (f32) {
+                            dot_rows_f32(query, cache.keys.row_f32(slot) + kv_offset, stride, run, head_dim, params.scale, s);
+                            return;
+                        }
+                        kernels->dot_rows(query, static_cast<const char*>(cache.keys.row(slot)) + kv_byte_offset,
+                                          cache.keys.row_bytes, run, head_dim, params.scale, s);
+                        if (scaled)
+                            for (std::int32_t j = 0; j < run; ++j) s[j] *= cache.key_scales.row_f32(slot + j)[kv_head];
+                    });
+                    float pass_max = -std::numeric_limits<float>::infinity();
+                    for (std::int32_t j = 0; j < count; ++j) {
+                        float& score = scores[static_cast<std::size_t>(j)];
+                        if (params.logit_softcap > 0.0f) score = params.logit_softcap * std::tanh(score / params.logit_softcap);
+                        pass_max = std::max(pass_max, score);
+                    }
+                    // Online softmax: a new maximum rescales what the earlier passes accumulated.
+                    float& running_max = maxima[static_cast<std::size_t>(g)];
+                    if (pass_max > running_max) {
+                        if (sums[static_cast<std::size_t>(g)] != 0.0) {
+                            const float factor = std::exp(running_max - pass_max);
+                            sums[static_cast<std::size_t>(g)] *= factor;
+                            for (std::int32_t d = 0; d < head_dim; ++d) acc[d] *= factor;
+                        }
+                        running_max = pass_max;
+                    }
+                    sums[static_cast<std::size_t>(g)] += exp_and_sum(scores.data(), count, running_max);
+                    for_each_run(seq, pass, pass_last, [&](std::int32_t i, std::int64_t slot, std::int32_t run) {
+                        if (f32) {
+                            accumulate_rows_f32(cache.values.row_f32(slot) + kv_offset, stride, scores.data() + i, run,
+                                                head_dim, acc);
+                            return;
+                        }
+                        const float* w = scores.data() + i;
+                        if (scaled) {
+                            // Each value row's scale folds into its weight: Σ p·(s·v) = Σ (p·s)·v.
+                            for (std::int32_t j = 0; j < run; ++j)
+                                weights[static_cast<std::size_t>(j)] = w[j] * cache.value_scales.row_f32(slot + j)[kv_head];
+                            w = weights.data();
+                        }
+                        kernels->accumulate_rows(static_cast<const char*>(cache.values.row(slot)) + kv_byte_offset,
+                                                 cache.values.row_bytes, w, run, head_dim, acc);
+                    });
                 }
-                kernels->dot_rows(query, static_cast<const char*>(cache.keys.row(slot)) + kv_byte_offset,
-                                  cache.keys.row_bytes, run, head_dim, params.scale, s);
-                if (scaled)
-                    for (std::int32_t j = 0; j < run; ++j) s[j] *= cache.key_scales.row_f32(slot + j)[kv_head];
-            });
-            float max_score = -std::numeric_limits<float>::infinity();
-            for (float& score : scores) {
-                if (params.logit_softcap > 0.0f) score = params.logit_softcap * std::tanh(score / params.logit_softcap);
-                max_score = std::max(max_score, score);
             }
+
+            for (std::int32_t g = 0; g < group; ++g) {
+                const std::int32_t h = kv_head * group + g;
+                const float* acc = accumulators.data() + static_cast<std::size_t>(g) * static_cast<std::size_t>(head_dim);
+                if (n_chunks == 1) {
+                    float* o = out.row_f32(t) + static_cast<std::int64_t>(h) * head_dim;
+                    const float inv_sum = static_cast<float>(1.0 / sums[static_cast<std::size_t>(g)]);
+                    for (std::int32_t d = 0; d < head_dim; ++d) o[d] = acc[d] * inv_sum;
+                    continue;
+                }
+                float* partial = m_attention_partials.data() +
+                                 ((static_cast<std::size_t>(t) * static_cast<std::size_t>(params.n_heads) + static_cast<std::size_t>(h)) *
+                                      static_cast<std::size_t>(n_chunks) + static_cast<std::size_t>(c)) * partial_floats;
+                partial[0] = maxima[static_cast<std::size_t>(g)];
+                partial[1] = static_cast<float>(sums[static_cast<std::size_t>(g)]);
+                std::copy_n(acc, head_dim, partial + 2);
+            }
+        }
+    });
+    if (n_chunks == 1) return;
+
+    // Merge the chunks: out = Σ_c acc_c·e^(m_c − M) / Σ_c sum_c·e^(m_c − M), M the largest chunk maximum.
+    m_pool.run(static_cast<std::int64_t>(batch.n_tokens) * params.n_heads, 1, [&](std::int64_t begin, std::int64_t end) {
+        for (std::int64_t item = begin; item < end; ++item) {
+            const float* partials = m_attention_partials.data() + static_cast<std::size_t>(item) * static_cast<std::size_t>(n_chunks) * partial_floats;
+            float top = -std::numeric_limits<float>::infinity();
+            for (std::int32_t c = 0; c < n_chunks; ++c) top = std::max(top, partials[static_cast<std::size_t>(c) * partial_floats]);
+            float* o = out.row_f32(item / params.n_heads) + (item % params.n_heads) * head_dim;
+            std::fill_n(o, head_dim, 0.0f);
             double sum = 0.0;
-            for (float& score : scores) {
-                score = std::exp(score - max_score);
-                sum += score;
+            for (std::int32_t c = 0; c < n_chunks; ++c) {
+                const float* p = partials + static_cast<std::size_t>(c) * partial_floats;
+                if (p[1] == 0.0f) continue;  // a chunk past this token's last position
+                const float factor = std::exp(p[0] - top);
+                sum += static_cast<double>(p[1]) * factor;
+                for (std::int32_t d = 0; d < head_dim; ++d) o[d] += p[2 + d] * factor;
             }
-            std::fill(accumulator.begin(), accumulator.end(), 0.0f);
-            for_each_run(seq, first, position, [&](std::int32_t i, std::int64_t slot, std::int32_t run) {
-                if (f32) {
-                    accumulate_rows_f32(cache.values.row_f32(slot) + kv_offset, stride, scores.data() + i, run,
-                                        head_dim, accumulator.data());
-                    return;
-                }
-                const float* w = scores.data() + i;
-                if (scaled) {
-                    // Each value row's scale folds into its weight: Σ p·(s·v) = Σ (p·s)·v.
-                    for (std::int32_t j = 0; j < run; ++j)
-                        weights[static_cast<std::size_t>(j)] = w[j] * cache.value_scales.row_f32(slot + j)[kv_head];
-                    w = weights.data();
-                }
-                kernels->accumulate_rows(static_cast<const char*>(cache.values.row(slot)) + kv_byte_offset,
-                                         cache.values.row_bytes, w, run, head_dim, accumulator.data());
-            });
-            float* o = out.row_f32(t) + static_cast<std::int64_t>(h) * head_dim;
             const float inv_sum = static_cast<float>(1.0 / sum);
-            for (std::int32_t d = 0; d < head_dim; ++d) o[d] = accumulator[static_cast<std::size_t>(d)] * inv_sum;
+            for (std::int32_t d = 0; d < head_dim; ++d) o[d] *= inv_sum;
         }
     });
 }

@@ -73,6 +73,7 @@ private:
     MatmulPath m_matmul_path;
     std::vector<std::byte> m_quantized_activations;     // matmul scratch, grown as needed
     std::vector<float> m_activation_remainder;          // split8: x − d₁q₁, per thread
+    std::vector<float> m_attention_partials;            // attention: per-chunk softmax parts at decode
 };
 
 int default_thread_count();

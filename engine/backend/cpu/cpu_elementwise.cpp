@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "backend/cpu/cpu_backend.h"
+#include "backend/cpu/vector_math.h"
 #include "backend/cpu/quant/row_kernels.h"
 
 namespace hearth::backend::cpu {
@@ -50,7 +51,7 @@ void CpuBackend::gated_activation(const Tensor& gate, const Tensor& up, Activati
             const float* u = up.row_f32(r);
             float* o = out.row_f32(r);
             if (act == Activation::silu) {
-                for (std::int64_t i = 0; i < gate.cols; ++i) o[i] = g[i] / (1.0f + std::exp(-g[i])) * u[i];
+                silu_mul(g, u, o, gate.cols);
             } else {
                 // PyTorch's gelu(approximate="tanh").
                 constexpr float k_sqrt_2_over_pi = 0.7978845608028654f;

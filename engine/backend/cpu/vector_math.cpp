@@ -1,80 +1,227 @@
 #include "backend/cpu/vector_math.h"
 
-#include "backend/cpu/quant/row_kernels.h"
-
+#include <cmath>
 #include <cstring>
 
+#include "backend/cpu/quant/row_kernels.h"
+
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define HEARTH_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#include <immintrin.h>
+#define HEARTH_VECTOR_AVX2 1
+#define HEARTH_AVX2_FMA __attribute__((target("avx2,fma")))
+#define HEARTH_AVX2_FMA_INLINE __attribute__((target("avx2,fma"), always_inline)) inline
 #else
-#define HEARTH_VECTOR_CLONES
+#define HEARTH_VECTOR_AVX2 0
 #endif
 
 namespace hearth::backend::cpu {
 namespace {
+
+// ---- Portable versions (GCC/Clang vector extensions; the compiler picks SSE2 on a baseline build) ----
+
 typedef float v8 __attribute__((vector_size(32)));
 inline v8 load8(const float* p) {
     v8 v;
     std::memcpy(&v, p, sizeof v);
     return v;
 }
-}  // namespace
 
-HEARTH_VECTOR_CLONES void dot_rows_f32(const float* q, const float* rows, std::int64_t stride, std::int32_t count,
-                                       std::int32_t n, float scale, float* scores) {
+void dot_rows_portable(const float* q, const float* rows, std::int64_t stride, std::int32_t count, std::int32_t n,
+                       float scale, float* scores) {
     std::int32_t j = 0;
-    if (n % 16 == 0) {
-        // Four keys at a time: each slice of q is loaded once for four rows, and the four sums stay apart
-        // until the end, so no horizontal add sits inside the loop.
+    if (n % 8 == 0) {
+        for (; j < count; ++j) {
+            const float* r = rows + j * stride;
+            v8 a = {};
+            for (std::int32_t i = 0; i < n; i += 8) a += load8(q + i) * load8(r + i);
+            scores[j] = (((a[0] + a[4]) + (a[1] + a[5])) + ((a[2] + a[6]) + (a[3] + a[7]))) * scale;
+        }
+    }
+    for (; j < count; ++j) {
+        float s = 0.0f;
+        for (std::int32_t i = 0; i < n; ++i) s += q[i] * rows[j * stride + i];
+        scores[j] = s * scale;
+    }
+}
+
+void accumulate_rows_portable(const float* rows, std::int64_t stride, const float* weights, std::int32_t count,
+                              std::int32_t n, float* acc) {
+    for (std::int32_t j = 0; j < count; ++j)
+        for (std::int32_t c = 0; c < n; ++c) acc[c] += weights[j] * rows[j * stride + c];
+}
+
+float exp_and_sum_portable(float* v, std::int32_t count, float shift) {
+    float sum = 0.0f;
+    for (std::int32_t j = 0; j < count; ++j) {
+        v[j] = std::exp(v[j] - shift);
+        sum += v[j];
+    }
+    return sum;
+}
+
+void silu_mul_portable(const float* gate, const float* up, float* out, std::int64_t n) {
+    for (std::int64_t i = 0; i < n; ++i) out[i] = gate[i] / (1.0f + std::exp(-gate[i])) * up[i];
+}
+
+#if HEARTH_VECTOR_AVX2
+// ---- AVX2 + FMA ----
+
+HEARTH_AVX2_FMA_INLINE float hsum(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+// exp(x) for 8 floats: x = n·ln2 + r with |r| ≤ ln2/2 (ln2 split in two for an exact n·ln2_hi), e^r by
+// Cephes' degree-7 polynomial, 2^n through the exponent bits. Arguments are clamped to [−87, 88] so 2^n
+// stays a normal float.
+HEARTH_AVX2_FMA_INLINE __m256 exp8(__m256 x) {
+    // max/min return their second operand when either is NaN: x second, so a NaN argument stays NaN.
+    x = _mm256_min_ps(_mm256_set1_ps(88.0f), _mm256_max_ps(_mm256_set1_ps(-87.0f), x));
+    const __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
+                                     _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);
+    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
+    __m256 p = _mm256_set1_ps(1.9875691500e-4f);
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
+    p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
+    const __m256i bits = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+    return _mm256_mul_ps(p, _mm256_castsi256_ps(bits));
+}
+
+HEARTH_AVX2_FMA void dot_rows_avx2(const float* q, const float* rows, std::int64_t stride, std::int32_t count,
+                                   std::int32_t n, float scale, float* scores) {
+    std::int32_t j = 0;
+    if (n % 8 == 0) {
+        // Four keys at a time: each slice of q is loaded once for four rows.
         for (; j + 4 <= count; j += 4) {
             const float* r0 = rows + j * stride;
             const float* r1 = r0 + stride;
             const float* r2 = r1 + stride;
             const float* r3 = r2 + stride;
-            v8 a0 = {}, a1 = {}, a2 = {}, a3 = {};
+            __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
             for (std::int32_t i = 0; i < n; i += 8) {
-                const v8 qv = load8(q + i);
-                a0 += qv * load8(r0 + i);
-                a1 += qv * load8(r1 + i);
-                a2 += qv * load8(r2 + i);
-                a3 += qv * load8(r3 + i);
+                const __m256 qv = _mm256_loadu_ps(q + i);
+                a0 = _mm256_fmadd_ps(qv, _mm256_loadu_ps(r0 + i), a0);
+                a1 = _mm256_fmadd_ps(qv, _mm256_loadu_ps(r1 + i), a1);
+                a2 = _mm256_fmadd_ps(qv, _mm256_loadu_ps(r2 + i), a2);
+                a3 = _mm256_fmadd_ps(qv, _mm256_loadu_ps(r3 + i), a3);
             }
-            const v8* acc[4] = {&a0, &a1, &a2, &a3};
-            for (int k = 0; k < 4; ++k) {
-                const v8& a = *acc[k];
-                scores[j + k] = (((a[0] + a[4]) + (a[1] + a[5])) + ((a[2] + a[6]) + (a[3] + a[7]))) * scale;
-            }
+            scores[j] = hsum(a0) * scale;
+            scores[j + 1] = hsum(a1) * scale;
+            scores[j + 2] = hsum(a2) * scale;
+            scores[j + 3] = hsum(a3) * scale;
         }
+        for (; j < count; ++j) {
+            const float* r = rows + j * stride;
+            __m256 a = _mm256_setzero_ps();
+            for (std::int32_t i = 0; i < n; i += 8) a = _mm256_fmadd_ps(_mm256_loadu_ps(q + i), _mm256_loadu_ps(r + i), a);
+            scores[j] = hsum(a) * scale;
+        }
+        return;
     }
-    static const hearth::cpu::DotF32Fn dot = hearth::cpu::row_kernels(TensorType::F32)->dot_f32;
-    for (; j < count; ++j) scores[j] = dot(rows + j * stride, q, n) * scale;
+    dot_rows_portable(q, rows, stride, count, n, scale, scores);
 }
 
-namespace {
-// acc[0..8·lanes) += Σ_j weights[j] · rows[j·stride + …], with `lanes` known at compile time so the eight
-// accumulators live in registers.
+// acc[0..8·lanes) += Σ_j weights[j] · rows[j·stride + …], the accumulators in registers.
 template <int lanes>
-inline void accumulate_chunk(const float* rows, std::int64_t stride, const float* weights, std::int32_t count,
-                             float* acc) {
-    v8 a[lanes];
-    for (int k = 0; k < lanes; ++k) a[k] = load8(acc + 8 * k);
+HEARTH_AVX2_FMA_INLINE void accumulate_chunk(const float* rows, std::int64_t stride, const float* weights,
+                                             std::int32_t count, float* acc) {
+    __m256 a[lanes];
+    for (int k = 0; k < lanes; ++k) a[k] = _mm256_loadu_ps(acc + 8 * k);
     for (std::int32_t j = 0; j < count; ++j) {
-        const float w = weights[j];
-        const v8 wv = {w, w, w, w, w, w, w, w};
+        const __m256 w = _mm256_broadcast_ss(weights + j);
         const float* row = rows + j * stride;
-        for (int k = 0; k < lanes; ++k) a[k] += wv * load8(row + 8 * k);
+        for (int k = 0; k < lanes; ++k) a[k] = _mm256_fmadd_ps(w, _mm256_loadu_ps(row + 8 * k), a[k]);
     }
-    for (int k = 0; k < lanes; ++k) std::memcpy(acc + 8 * k, &a[k], sizeof(v8));
+    for (int k = 0; k < lanes; ++k) _mm256_storeu_ps(acc + 8 * k, a[k]);
 }
-}  // namespace
 
-HEARTH_VECTOR_CLONES void accumulate_rows_f32(const float* rows, std::int64_t stride, const float* weights,
-                                              std::int32_t count, std::int32_t n, float* acc) {
+HEARTH_AVX2_FMA void accumulate_rows_avx2(const float* rows, std::int64_t stride, const float* weights,
+                                          std::int32_t count, std::int32_t n, float* acc) {
     std::int32_t c = 0;
     for (; c + 64 <= n; c += 64) accumulate_chunk<8>(rows + c, stride, weights, count, acc + c);
     for (; c + 8 <= n; c += 8) accumulate_chunk<1>(rows + c, stride, weights, count, acc + c);
-    for (; c < n; ++c)
-        for (std::int32_t j = 0; j < count; ++j) acc[c] += weights[j] * rows[j * stride + c];
+    if (c < n) accumulate_rows_portable(rows + c, stride, weights, count, n - c, acc + c);
+}
+
+HEARTH_AVX2_FMA float exp_and_sum_avx2(float* v, std::int32_t count, float shift) {
+    const __m256 s = _mm256_set1_ps(shift);
+    __m256 sum = _mm256_setzero_ps();
+    std::int32_t j = 0;
+    for (; j + 8 <= count; j += 8) {
+        const __m256 e = exp8(_mm256_sub_ps(_mm256_loadu_ps(v + j), s));
+        _mm256_storeu_ps(v + j, e);
+        sum = _mm256_add_ps(sum, e);
+    }
+    if (j < count) {
+        // The tail through the same exp, so every element sees one function.
+        float tail[8] = {};
+        std::memcpy(tail, v + j, sizeof(float) * static_cast<std::size_t>(count - j));
+        const __m256 mask = _mm256_cmp_ps(_mm256_setr_ps(0, 1, 2, 3, 4, 5, 6, 7),
+                                          _mm256_set1_ps(static_cast<float>(count - j)), _CMP_LT_OQ);
+        const __m256 e = _mm256_and_ps(exp8(_mm256_sub_ps(_mm256_loadu_ps(tail), s)), mask);
+        _mm256_storeu_ps(tail, e);
+        std::memcpy(v + j, tail, sizeof(float) * static_cast<std::size_t>(count - j));
+        sum = _mm256_add_ps(sum, e);
+    }
+    return hsum(sum);
+}
+
+HEARTH_AVX2_FMA void silu_mul_avx2(const float* gate, const float* up, float* out, std::int64_t n) {
+    std::int64_t i = 0;
+    const __m256 one = _mm256_set1_ps(1.0f);
+    for (; i + 8 <= n; i += 8) {
+        const __m256 g = _mm256_loadu_ps(gate + i);
+        const __m256 e = exp8(_mm256_sub_ps(_mm256_setzero_ps(), g));
+        _mm256_storeu_ps(out + i, _mm256_mul_ps(_mm256_div_ps(g, _mm256_add_ps(one, e)), _mm256_loadu_ps(up + i)));
+    }
+    if (i < n) silu_mul_portable(gate + i, up + i, out + i, n - i);
+}
+
+bool use_avx2() {
+    static const bool yes = std::strcmp(hearth::cpu::row_kernels_isa(), "avx2") == 0;  // AVX2 + FMA + F16C
+    return yes;
+}
+#else
+bool use_avx2() { return false; }
+#endif
+
+}  // namespace
+
+void dot_rows_f32(const float* q, const float* rows, std::int64_t stride, std::int32_t count, std::int32_t n,
+                  float scale, float* scores) {
+#if HEARTH_VECTOR_AVX2
+    if (use_avx2()) return dot_rows_avx2(q, rows, stride, count, n, scale, scores);
+#endif
+    dot_rows_portable(q, rows, stride, count, n, scale, scores);
+}
+
+void accumulate_rows_f32(const float* rows, std::int64_t stride, const float* weights, std::int32_t count,
+                         std::int32_t n, float* acc) {
+#if HEARTH_VECTOR_AVX2
+    if (use_avx2()) return accumulate_rows_avx2(rows, stride, weights, count, n, acc);
+#endif
+    accumulate_rows_portable(rows, stride, weights, count, n, acc);
+}
+
+float exp_and_sum(float* v, std::int32_t count, float shift) {
+#if HEARTH_VECTOR_AVX2
+    if (use_avx2()) return exp_and_sum_avx2(v, count, shift);
+#endif
+    return exp_and_sum_portable(v, count, shift);
+}
+
+void silu_mul(const float* gate, const float* up, float* out, std::int64_t n) {
+#if HEARTH_VECTOR_AVX2
+    if (use_avx2()) return silu_mul_avx2(gate, up, out, n);
+#endif
+    silu_mul_portable(gate, up, out, n);
 }
 
 }  // namespace hearth::backend::cpu

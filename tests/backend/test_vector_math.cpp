@@ -1,0 +1,120 @@
+// The CPU backend's small vector loops (engine/backend/cpu/vector_math.h) against double-precision
+// references: the vector exp behind softmax and SwiGLU, and attention's row dot / accumulate.
+//
+// Tolerances: exp within 4·2^-24 relative of exp computed in double (the Cephes polynomial is specified at
+// about 2 ulp; 4 leaves room for the FMA/non-FMA rounding of the range reduction), SiLU the same plus one
+// division and one product; dot and accumulate within n·2^-24·Σ|terms| (any summation order).
+#include <QtTest/QTest>
+
+#include <cmath>
+#include <limits>
+#include <random>
+#include <vector>
+
+#include "backend/cpu/vector_math.h"
+
+using namespace hearth::backend::cpu;
+
+class TestVectorMath : public QObject {
+    Q_OBJECT
+
+private slots:
+    void expAndSumIsAccurate() {
+        // Every length from 1 to 40 (vector body and tails), arguments spread over softmax's range.
+        std::mt19937 rng(5);
+        std::uniform_real_distribution<float> u(-90.0f, 3.0f);
+        double worst = 0.0;
+        for (int count = 1; count <= 40; ++count) {
+            std::vector<float> v(static_cast<std::size_t>(count) + 1, 12345.0f);  // a guard element after the end
+            std::vector<float> in(static_cast<std::size_t>(count));
+            for (auto& x : in) x = u(rng);
+            std::copy(in.begin(), in.end(), v.begin());
+            const float shift = 2.5f;
+            const float sum = exp_and_sum(v.data(), count, shift);
+            double ref_sum = 0.0;
+            for (int j = 0; j < count; ++j) {
+                const double arg = double(in[std::size_t(j)]) - double(shift);
+                const double ref = std::exp(double(float(arg)));
+                ref_sum += ref;
+                if (float(arg) < -87.0f) {
+                    // Below the clamp: a value too small for any softmax sum to notice.
+                    QVERIFY2(v[std::size_t(j)] >= 0.0f && v[std::size_t(j)] < 1e-37f, qPrintable(QString::number(arg)));
+                    continue;
+                }
+                const double rel = std::abs(double(v[std::size_t(j)]) - ref) / ref;
+                worst = std::max(worst, rel);
+                QVERIFY2(rel <= 4 * std::ldexp(1.0, -24),
+                         qPrintable(QStringLiteral("exp(%1): %2 vs %3").arg(arg).arg(double(v[std::size_t(j)]), 0, 'g', 9).arg(ref, 0, 'g', 9)));
+            }
+            QCOMPARE(v[std::size_t(count)], 12345.0f);
+            QVERIFY(std::abs(double(sum) - ref_sum) <= 1e-6 * ref_sum + 1e-37);
+        }
+        qInfo("exp: worst relative error %.3g (2^-24 = %.3g)", worst, std::ldexp(1.0, -24));
+    }
+
+    void expPropagatesNaN() {
+        std::vector<float> v = {0.0f, std::numeric_limits<float>::quiet_NaN(), -1.0f, 0.5f, 1.0f, 2.0f, 3.0f, 4.0f, 5.0f};
+        const float sum = exp_and_sum(v.data(), int(v.size()), 0.0f);
+        QVERIFY(std::isnan(v[1]));
+        QVERIFY(std::isnan(sum));
+        QCOMPARE(v[0], 1.0f);
+        // Softmax meets an infinite score as the maximum itself: inf − inf is NaN, which must come through.
+        std::vector<float> inf = {std::numeric_limits<float>::infinity(), 1.0f};
+        QVERIFY(std::isnan(exp_and_sum(inf.data(), 2, std::numeric_limits<float>::infinity())));
+    }
+
+    void siluMulIsAccurate() {
+        std::mt19937 rng(7);
+        std::uniform_real_distribution<float> u(-30.0f, 30.0f);
+        for (int n : {1, 7, 8, 9, 64, 1536 + 5}) {
+            std::vector<float> gate(static_cast<std::size_t>(n)), up(static_cast<std::size_t>(n)), out(static_cast<std::size_t>(n));
+            for (int i = 0; i < n; ++i) {
+                gate[std::size_t(i)] = u(rng);
+                up[std::size_t(i)] = u(rng) / 10.0f;
+            }
+            gate[0] = -100.0f;  // exp(100) is past the clamp: silu must still be ≈ −0
+            silu_mul(gate.data(), up.data(), out.data(), n);
+            for (int i = 0; i < n; ++i) {
+                const double g = gate[std::size_t(i)];
+                const double ref = g / (1.0 + std::exp(-g)) * up[std::size_t(i)];
+                QVERIFY2(std::abs(out[std::size_t(i)] - ref) <= 8 * std::ldexp(1.0, -24) * std::abs(ref) + 1e-30,
+                         qPrintable(QStringLiteral("n %1, i %2: %3 vs %4").arg(n).arg(i).arg(double(out[std::size_t(i)]), 0, 'g', 9).arg(ref, 0, 'g', 9)));
+            }
+        }
+    }
+
+    void dotAndAccumulateRows() {
+        std::mt19937 rng(11);
+        std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+        for (int n : {8, 20, 64, 128}) {
+            const int count = 13, stride = n * 3 + 5;
+            std::vector<float> q(static_cast<std::size_t>(n)), rows(static_cast<std::size_t>(count * stride)), w(static_cast<std::size_t>(count));
+            for (auto& x : q) x = u(rng);
+            for (auto& x : rows) x = u(rng);
+            for (auto& x : w) x = u(rng);
+            std::vector<float> scores(static_cast<std::size_t>(count));
+            dot_rows_f32(q.data(), rows.data(), stride, count, n, 0.125f, scores.data());
+            for (int j = 0; j < count; ++j) {
+                double ref = 0.0, mag = 0.0;
+                for (int i = 0; i < n; ++i) {
+                    ref += double(q[std::size_t(i)]) * rows[std::size_t(j * stride + i)];
+                    mag += std::abs(double(q[std::size_t(i)]) * rows[std::size_t(j * stride + i)]);
+                }
+                QVERIFY(std::abs(scores[std::size_t(j)] - 0.125 * ref) <= 0.125 * (n + 1) * std::ldexp(1.0, -24) * mag);
+            }
+            std::vector<float> acc(static_cast<std::size_t>(n), 0.5f);
+            accumulate_rows_f32(rows.data(), stride, w.data(), count, n, acc.data());
+            for (int i = 0; i < n; ++i) {
+                double ref = 0.5, mag = 0.5;
+                for (int j = 0; j < count; ++j) {
+                    ref += double(w[std::size_t(j)]) * rows[std::size_t(j * stride + i)];
+                    mag += std::abs(double(w[std::size_t(j)]) * rows[std::size_t(j * stride + i)]);
+                }
+                QVERIFY(std::abs(acc[std::size_t(i)] - ref) <= (count + 1) * std::ldexp(1.0, -24) * mag);
+            }
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestVectorMath)
+#include "test_vector_math.moc"
