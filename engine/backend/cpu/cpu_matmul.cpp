@@ -61,7 +61,18 @@ void CpuBackend::matmul(const Tensor& x, const Weight& w, const Tensor& out) {
         m_pool.run(n_tokens, 8, [&](std::int64_t begin, std::int64_t end) {
             for (std::int64_t t = begin; t < end; ++t) kernels->quantize_activations16(x.row_f32(t), xq + row_bytes * t, in);
         });
-        for_each_dot([&](const void* row, std::int64_t t) { return kernels->dot_quantized16(row, xq + row_bytes * t, in); });
+        if (kernels->dot_quantized16_rows == nullptr) {
+            for_each_dot([&](const void* row, std::int64_t t) { return kernels->dot_quantized16(row, xq + row_bytes * t, in); });
+            return;
+        }
+        m_pool.run(w.matrix.rows, grain, [&](std::int64_t begin, std::int64_t end) {
+            for (std::int64_t t = 0; t < n_tokens; ++t) {
+                float* o = out.row_f32(t);
+                kernels->dot_quantized16_rows(w.matrix.row(begin), w.matrix.row_bytes, end - begin, xq + row_bytes * t, in, o + begin);
+                if (bias)
+                    for (std::int64_t r = begin; r < end; ++r) o[r] += bias[r];
+            }
+        });
         return;
     }
 
