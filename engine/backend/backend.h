@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -158,6 +159,15 @@ public:
     virtual void rms_norm(const Tensor& x, const Tensor& weight, float eps, const Tensor& out) = 0;
     // out[t, o] = Σ_i x[t, i] · w[o, i] (+ bias[o]). x F32 [n, in], out F32 [n, out].
     virtual void matmul(const Tensor& x, const Weight& w, const Tensor& out) = 0;
+    // Several products of the same x (Q, K and V; gate and up): a backend may prepare x once and run them as
+    // one job. The default runs them one by one.
+    struct MatmulTarget {
+        const Weight* weight = nullptr;
+        Tensor out;
+    };
+    virtual void matmuls(const Tensor& x, std::span<const MatmulTarget> targets) {
+        for (const MatmulTarget& target : targets) matmul(x, *target.weight, target.out);
+    }
     // Rotates each head of x ([n, n_heads * head_dim], in place) by its token's position.
     virtual void rope(const Tensor& x, std::int32_t n_heads, const RopeParams& params,
                       const BatchLayout& batch) = 0;

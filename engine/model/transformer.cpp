@@ -101,9 +101,9 @@ void Transformer::forward(const backend::BatchLayout& batch, std::span<const bac
         const LayerConfig& layer = c.layers[static_cast<std::size_t>(i)];
 
         be.rms_norm(x, w.attn_norm, c.norm_eps, h);
-        be.matmul(h, w.q, q);  // [n, n_heads * head_dim]
-        be.matmul(h, w.k, k);  // [n, n_kv_heads * head_dim]
-        be.matmul(h, w.v, v);
+        // q: [n, n_heads * head_dim]; k, v: [n, n_kv_heads * head_dim]
+        const backend::Backend::MatmulTarget qkv[] = {{&w.q, q}, {&w.k, k}, {&w.v, v}};
+        be.matmuls(h, qkv);
         if (c.arch->qk_norm) {
             be.rms_norm(q, w.q_norm, c.norm_eps, q);
             be.rms_norm(k, w.k_norm, c.norm_eps, k);
@@ -129,8 +129,8 @@ void Transformer::forward(const backend::BatchLayout& batch, std::span<const bac
         be.add(x, h, x);
 
         be.rms_norm(x, w.ffn_norm, c.norm_eps, h);
-        be.matmul(h, w.gate, gate);  // [n, ffn]
-        be.matmul(h, w.up, up);
+        const backend::Backend::MatmulTarget gate_up[] = {{&w.gate, gate}, {&w.up, up}};  // [n, ffn] each
+        be.matmuls(h, gate_up);
         be.gated_activation(gate, up, c.arch->activation, gate);
         be.matmul(gate, w.down, h);
         if (c.arch->sandwich_norms) be.rms_norm(h, w.post_ffn_norm, c.norm_eps, h);

@@ -58,6 +58,7 @@ public:
     void embed(const Tensor& table, const std::int32_t* ids, const Tensor& out) override;
     void rms_norm(const Tensor& x, const Tensor& weight, float eps, const Tensor& out) override;
     void matmul(const Tensor& x, const Weight& w, const Tensor& out) override;
+    void matmuls(const Tensor& x, std::span<const MatmulTarget> targets) override;
     void rope(const Tensor& x, std::int32_t n_heads, const RopeParams& params, const BatchLayout& batch) override;
     void store_kv(const Tensor& keys, const Tensor& values, const KvLayer& cache, const BatchLayout& batch) override;
     void attention(const Tensor& q, const KvLayer& cache, const BatchLayout& batch, const AttentionParams& params,

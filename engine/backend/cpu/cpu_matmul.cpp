@@ -4,6 +4,7 @@
 // token of the batch, so a weight row is read from memory once per matmul and then reused from cache for
 // all tokens. Decode (one token) is then a pure stream over the weights, which is the memory-bound limit.
 #include <algorithm>
+#include <vector>
 
 #include "backend/cpu/cpu_backend.h"
 #include "backend/cpu/quant/row_kernels.h"
@@ -111,6 +112,68 @@ void CpuBackend::matmul(const Tensor& x, const Weight& w, const Tensor& out) {
         return;
     }
     for_each_dot([&](const void* row, std::int64_t t) { return kernels->dot_f32(row, x.row_f32(t), in); });
+}
+
+void CpuBackend::matmuls(const Tensor& x, std::span<const MatmulTarget> targets) {
+    // Decode's case: a few tokens on the int16 path with several-rows kernels. x is quantized once per
+    // activation format, and every matrix's row tasks go into one job, so the threads meet once for Q, K
+    // and V (or gate and up) instead of once per matrix. Anything else runs matrix by matrix.
+    const std::int64_t n_tokens = x.rows;
+    const std::int64_t in = x.cols;
+    bool one_job = m_matmul_path == MatmulPath::int16 && n_tokens <= 4 && targets.size() > 1;
+    for (const MatmulTarget& target : targets) {
+        const RowKernels* kernels = row_kernels(target.weight->matrix.type);
+        one_job = one_job && kernels->dot_quantized16_rows != nullptr && target.weight->matrix.cols == in;
+    }
+    if (!one_job) {
+        for (const MatmulTarget& target : targets) matmul(x, *target.weight, target.out);
+        return;
+    }
+    // Activations: q16_0 rows first, then q16_1 rows, each n_tokens rows of their format.
+    const std::size_t bytes0 = activation16_row_bytes(hearth::cpu::Activation16::q16_0, in);
+    const std::size_t bytes1 = activation16_row_bytes(hearth::cpu::Activation16::q16_1, in);
+    m_quantized_activations.resize((bytes0 + bytes1) * static_cast<std::size_t>(n_tokens));
+    std::byte* xq0 = m_quantized_activations.data();
+    std::byte* xq1 = xq0 + bytes0 * static_cast<std::size_t>(n_tokens);
+    bool need0 = false, need1 = false;
+    for (const MatmulTarget& target : targets) {
+        const auto format = row_kernels(target.weight->matrix.type)->activation16;
+        need0 = need0 || format == hearth::cpu::Activation16::q16_0;
+        need1 = need1 || format == hearth::cpu::Activation16::q16_1;
+    }
+    for (std::int64_t t = 0; t < n_tokens; ++t) {
+        if (need0) hearth::cpu::row_kernels(TensorType::Q8_0)->quantize_activations16(x.row_f32(t), xq0 + bytes0 * t, in);
+        if (need1) hearth::cpu::row_kernels(TensorType::Q4_1)->quantize_activations16(x.row_f32(t), xq1 + bytes1 * t, in);
+    }
+    // Tasks of all matrices, in order: task k belongs to the target whose range holds it.
+    std::vector<std::int64_t> first_task(targets.size() + 1, 0);
+    std::vector<std::int64_t> grains(targets.size());
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+        const Tensor& w = targets[i].weight->matrix;
+        grains[i] = row_grain(w, n_tokens, m_pool.size());
+        first_task[i + 1] = first_task[i] + (w.rows + grains[i] - 1) / grains[i];
+    }
+    m_pool.run(first_task.back(), 1, [&](std::int64_t begin, std::int64_t end) {
+        for (std::int64_t task = begin; task < end; ++task) {
+            std::size_t i = 0;
+            while (first_task[i + 1] <= task) ++i;
+            const Weight& weight = *targets[i].weight;
+            const RowKernels* kernels = row_kernels(weight.matrix.type);
+            const bool format1 = kernels->activation16 == hearth::cpu::Activation16::q16_1;
+            const std::byte* xq = format1 ? xq1 : xq0;
+            const std::size_t row_bytes = format1 ? bytes1 : bytes0;
+            const std::int64_t row_begin = (task - first_task[i]) * grains[i];
+            const std::int64_t row_end = std::min(weight.matrix.rows, row_begin + grains[i]);
+            const float* bias = weight.has_bias() ? weight.bias.f32() : nullptr;
+            for (std::int64_t t = 0; t < n_tokens; ++t) {
+                float* o = targets[i].out.row_f32(t);
+                kernels->dot_quantized16_rows(weight.matrix.row(row_begin), weight.matrix.row_bytes, row_end - row_begin,
+                                              xq + row_bytes * t, in, o + row_begin);
+                if (bias)
+                    for (std::int64_t r = row_begin; r < row_end; ++r) o[r] += bias[r];
+            }
+        }
+    });
 }
 
 }  // namespace hearth::backend::cpu
