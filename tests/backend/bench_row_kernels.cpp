@@ -1,4 +1,4 @@
-// Micro benchmark of the CPU row kernels (not a test): G weights/s of dot_f32 and dot_quantized for every
+// Micro benchmark of the CPU row kernels (not a test): G weights/s of dot_f32, dot_quantized and dot_quantized16 for every
 // supported type, scalar table vs the table row_kernels() picks, one thread, on a weight matrix small
 // enough to stay in L2 (the regime of one core's share of a decode matmul once the prefetchers keep up).
 //
@@ -100,9 +100,9 @@ int main(int argc, char** argv) {
 
     std::printf("row kernels: %s table, n = %lld per row, ~%zu KiB of weights, one thread\n",
                 hearth::cpu::row_kernels_isa(), static_cast<long long>(k_n), target_bytes / 1024);
-    std::printf("%-5s %6s | %-25s | %-25s | %s\n", "type", "B/w", "dot_f32  G w/s", "dot_quantized  G w/s",
-                "best: GB/s of weights");
-    std::printf("%-5s %6s | %12s %12s | %12s %12s |\n", "", "", "scalar", "vector", "scalar", "vector");
+    std::printf("%-5s %6s | %-25s | %-25s | %-12s | %s\n", "type", "B/w", "dot_f32  G w/s", "dot_quantized  G w/s",
+                "int16  G w/s", "best: GB/s of weights");
+    std::printf("%-5s %6s | %12s %12s | %12s %12s | %12s |\n", "", "", "scalar", "vector", "scalar", "vector", "vector");
     for (TensorType type : {TensorType::F32, TensorType::F16, TensorType::BF16, TensorType::Q4_0, TensorType::Q4_1,
                             TensorType::Q5_0, TensorType::Q5_1, TensorType::Q8_0, TensorType::Q2_K, TensorType::Q3_K,
                             TensorType::Q4_K, TensorType::Q5_K, TensorType::Q6_K}) {
@@ -121,10 +121,17 @@ int main(int argc, char** argv) {
                 });
             }
         }
-        const double best = std::max(f32_rate[1], q_rate[1]);
-        std::printf("%-5s %6.3f | %12.2f %12.2f | %12.2f %12.2f | %6.1f\n", std::string(hearth::name(type)).c_str(),
+        // The int16 path (vector table).
+        double int16_rate = 0;
+        if (const RowKernels* k = tables[1]; k->dot_quantized16) {
+            std::vector<std::uint8_t> xq(hearth::cpu::activation16_row_bytes(k->activation16, k_n));
+            k->quantize_activations16(x.data(), xq.data(), k_n);
+            int16_rate = weights_per_second(m, seconds, [&](const void* row) { return k->dot_quantized16(row, xq.data(), k_n); });
+        }
+        const double best = std::max({f32_rate[1], q_rate[1], int16_rate});
+        std::printf("%-5s %6.3f | %12.2f %12.2f | %12.2f %12.2f | %12.2f | %6.1f\n", std::string(hearth::name(type)).c_str(),
                     bytes_per_weight, f32_rate[0] / 1e9, f32_rate[1] / 1e9, q_rate[0] / 1e9, q_rate[1] / 1e9,
-                    best * bytes_per_weight / 1e9);
+                    int16_rate / 1e9, best * bytes_per_weight / 1e9);
     }
 
     // The activation quantizers run once per matmul input row; their cost per element for scale.

@@ -160,40 +160,6 @@ private slots:
         qInfo("worst |dot − Σw·x| / bound: %.3g", worst_fraction_of_bound);
     }
 
-    // The AVX2 table's several-rows kernel (two rows per activation load, then an odd row alone) gives each
-    // row's dot within the same bound as the single-row kernel; it writes exactly n_rows outputs.
-    void rowsKernelMatchesSingleRows_data() {
-        QTest::addColumn<int>("type");
-        for (TensorType t : int16_types()) QTest::newRow(qPrintable(type_name(t))) << int(t);
-    }
-    void rowsKernelMatchesSingleRows() {
-        QFETCH(int, type);
-        const Golden g = load_golden(TensorType(type));
-        const RowKernels* k = hearth::cpu::row_kernels(g.type);
-        if (std::strcmp(hearth::cpu::row_kernels_isa(), "avx2") != 0) {
-            QVERIFY(k->dot_quantized16_rows == nullptr);
-            QSKIP("no AVX2 on this CPU: the scalar table has no several-rows kernel");
-        }
-        QVERIFY(k->dot_quantized16_rows != nullptr);
-        const int n = g.n_per_row;
-        const Activations16 a = quantize16(k, random_x(n, 31u + unsigned(type)));
-        const OddBytes rows(g.raw.data(), g.raw.size());
-        for (int n_rows : {1, 2, 3, g.n_rows - 1, g.n_rows}) {
-            std::vector<float> out(std::size_t(n_rows) + 1, 777.0f);
-            k->dot_quantized16_rows(rows.data(), std::size_t(g.row_bytes), n_rows, a.blocks.data(), n, out.data());
-            QCOMPARE(out[std::size_t(n_rows)], 777.0f);
-            for (int r = 0; r < n_rows; ++r) {
-                const std::uint8_t* row = g.raw.data() + std::size_t(r) * std::size_t(g.row_bytes);
-                const float* w = g.values.data() + std::size_t(r) * std::size_t(n);
-                double mag = 0.0;
-                for (int i = 0; i < n; ++i) mag += std::fabs(double(w[i]) * a.x_hat[std::size_t(i)]);
-                const double single = k->dot_quantized16(row, a.blocks.data(), n);
-                QVERIFY2(std::fabs(out[std::size_t(r)] - single) <= 2e-5 * mag,
-                         qPrintable(QStringLiteral("%1 rows, row %2: %3 vs %4").arg(n_rows).arg(r).arg(double(out[std::size_t(r)]), 0, 'g', 10).arg(single, 0, 'g', 10)));
-            }
-        }
-    }
-
     void dotSurvivesExtremeBlocks_data() { add_int16_rows(); }
     void dotSurvivesExtremeBlocks() {
         QFETCH(int, type);

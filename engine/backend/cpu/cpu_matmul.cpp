@@ -62,18 +62,7 @@ void CpuBackend::matmul(const Tensor& x, const Weight& w, const Tensor& out) {
         m_pool.run(n_tokens, 8, [&](std::int64_t begin, std::int64_t end) {
             for (std::int64_t t = begin; t < end; ++t) kernels->quantize_activations16(x.row_f32(t), xq + row_bytes * t, in);
         });
-        if (kernels->dot_quantized16_rows == nullptr) {
-            for_each_dot([&](const void* row, std::int64_t t) { return kernels->dot_quantized16(row, xq + row_bytes * t, in); });
-            return;
-        }
-        m_pool.run(w.matrix.rows, grain, [&](std::int64_t begin, std::int64_t end) {
-            for (std::int64_t t = 0; t < n_tokens; ++t) {
-                float* o = out.row_f32(t);
-                kernels->dot_quantized16_rows(w.matrix.row(begin), w.matrix.row_bytes, end - begin, xq + row_bytes * t, in, o + begin);
-                if (bias)
-                    for (std::int64_t r = begin; r < end; ++r) o[r] += bias[r];
-            }
-        });
+        for_each_dot([&](const void* row, std::int64_t t) { return kernels->dot_quantized16(row, xq + row_bytes * t, in); });
         return;
     }
 
@@ -115,7 +104,7 @@ void CpuBackend::matmul(const Tensor& x, const Weight& w, const Tensor& out) {
 }
 
 void CpuBackend::matmuls(const Tensor& x, std::span<const MatmulTarget> targets) {
-    // Decode's case: a few tokens on the int16 path with several-rows kernels. x is quantized once per
+    // Decode's case: a few tokens on the int16 path, every matrix with int16 kernels. x is quantized once per
     // activation format, and every matrix's row tasks go into one job, so the threads meet once for Q, K
     // and V (or gate and up) instead of once per matrix. Anything else runs matrix by matrix.
     const std::int64_t n_tokens = x.rows;
@@ -123,7 +112,7 @@ void CpuBackend::matmuls(const Tensor& x, std::span<const MatmulTarget> targets)
     bool one_job = m_matmul_path == MatmulPath::int16 && n_tokens <= 4 && targets.size() > 1;
     for (const MatmulTarget& target : targets) {
         const RowKernels* kernels = row_kernels(target.weight->matrix.type);
-        one_job = one_job && kernels->dot_quantized16_rows != nullptr && target.weight->matrix.cols == in;
+        one_job = one_job && kernels->dot_quantized16 != nullptr && target.weight->matrix.cols == in;
     }
     if (!one_job) {
         for (const MatmulTarget& target : targets) matmul(x, *target.weight, target.out);
@@ -167,10 +156,8 @@ void CpuBackend::matmuls(const Tensor& x, std::span<const MatmulTarget> targets)
             const float* bias = weight.has_bias() ? weight.bias.f32() : nullptr;
             for (std::int64_t t = 0; t < n_tokens; ++t) {
                 float* o = targets[i].out.row_f32(t);
-                kernels->dot_quantized16_rows(weight.matrix.row(row_begin), weight.matrix.row_bytes, row_end - row_begin,
-                                              xq + row_bytes * t, in, o + row_begin);
-                if (bias)
-                    for (std::int64_t r = row_begin; r < row_end; ++r) o[r] += bias[r];
+                for (std::int64_t r = row_begin; r < row_end; ++r)
+                    o[r] = kernels->dot_quantized16(weight.matrix.row(r), xq + row_bytes * t, in) + (bias ? bias[r] : 0.0f);
             }
         }
     });

@@ -4,9 +4,6 @@
 // conversion and one FMA with dw·dx — the same work per block as the 8-bit path's maddubs + madd, so
 // the precise path costs what the 8-bit one does (the split 8+8-bit path did it twice).
 
-#include <cstddef>
-#include <type_traits>
-
 #include "backend/cpu/quant/avx2_common.h"
 #include "backend/cpu/quant/kernels.h"
 
@@ -139,41 +136,6 @@ struct WidenQ8_0 {
     }
 };
 
-// Two weight rows against one activation row: each activation block is loaded once for both rows, which
-// saves the loads and the scale work the two rows would repeat (about 10% of decode on SmolLM2).
-template <typename Block, typename Act, typename Widen>
-HEARTH_AVX2_INLINE void dot_two_rows(const Block* w0, const Block* w1, const Act* a, std::int64_t nb, float* out) {
-    constexpr bool affine = std::is_same_v<Act, act_q16_1>;
-    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
-    __m128 ms0 = _mm_setzero_ps(), ms1 = _mm_setzero_ps();
-    for (std::int64_t i = 0; i < nb; ++i) {
-        const __m256i al = load256(a[i].qs), ah = load256(a[i].qs + 32);
-        __m256i lo0, hi0, lo1, hi1;
-        Widen{}(w0[i], lo0, hi0);
-        Widen{}(w1[i], lo1, hi1);
-        const __m256i p0 = _mm256_add_epi32(_mm256_madd_epi16(lo0, al), _mm256_madd_epi16(hi0, ah));
-        const __m256i p1 = _mm256_add_epi32(_mm256_madd_epi16(lo1, al), _mm256_madd_epi16(hi1, ah));
-        __m256 scale0, scale1;
-        if constexpr (affine) {
-            const __m128 ds = _mm_castsi128_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(a[i].d)));
-            const __m128 prod0 = _mm_mul_ps(_mm_cvtph_ps(_mm_cvtsi32_si128(static_cast<int>(load_u32(w0[i].d)))), ds);
-            const __m128 prod1 = _mm_mul_ps(_mm_cvtph_ps(_mm_cvtsi32_si128(static_cast<int>(load_u32(w1[i].d)))), ds);
-            ms0 = _mm_add_ps(ms0, prod0);
-            ms1 = _mm_add_ps(ms1, prod1);
-            scale0 = _mm256_broadcastss_ps(prod0);
-            scale1 = _mm256_broadcastss_ps(prod1);
-        } else {
-            const float dx = load_f32(a[i].d);
-            scale0 = _mm256_set1_ps(f16_hw(w0[i].d) * dx);
-            scale1 = _mm256_set1_ps(f16_hw(w1[i].d) * dx);
-        }
-        acc0 = _mm256_fmadd_ps(scale0, _mm256_cvtepi32_ps(p0), acc0);
-        acc1 = _mm256_fmadd_ps(scale1, _mm256_cvtepi32_ps(p1), acc1);
-    }
-    out[0] = hsum(acc0) + _mm_cvtss_f32(_mm_movehdup_ps(ms0));
-    out[1] = hsum(acc1) + _mm_cvtss_f32(_mm_movehdup_ps(ms1));
-}
-
 }  // namespace
 
 HEARTH_AVX2 void quantize_q16_0(const float* x, void* out, std::int64_t n) {
@@ -209,24 +171,5 @@ HEARTH_DOT16(dot_q8_0_q16_0, DotQ8_0, block_q8_0, act_q16_0)
 HEARTH_DOT16(dot_q4_1_q16_1, DotQ4_1, block_q4_1, act_q16_1)
 HEARTH_DOT16(dot_q5_1_q16_1, DotQ5_1, block_q5_1, act_q16_1)
 #undef HEARTH_DOT16
-
-#define HEARTH_DOT16_ROWS(name, single, Block, Act, Widen)                                                \
-    HEARTH_AVX2 void name(const void* rows, std::size_t row_bytes, std::int64_t n_rows, const void* xq,     \
-                          std::int64_t n, float* out) {                                                     \
-        const auto* bytes = static_cast<const std::uint8_t*>(rows);                                         \
-        std::int64_t r = 0;                                                                                 \
-        for (; r + 2 <= n_rows; r += 2) {                                                                   \
-            const auto* w0 = reinterpret_cast<const Block*>(bytes + static_cast<std::size_t>(r) * row_bytes); \
-            const auto* w1 = reinterpret_cast<const Block*>(bytes + static_cast<std::size_t>(r + 1) * row_bytes); \
-            dot_two_rows<Block, Act, Widen>(w0, w1, static_cast<const Act*>(xq), n / qk_legacy, out + r);    \
-        }                                                                                                   \
-        if (r < n_rows) out[r] = single(bytes + static_cast<std::size_t>(r) * row_bytes, xq, n);            \
-    }
-HEARTH_DOT16_ROWS(dot_q4_0_q16_0_rows, dot_q4_0_q16_0, block_q4_0, act_q16_0, WidenQ4_0)
-HEARTH_DOT16_ROWS(dot_q5_0_q16_0_rows, dot_q5_0_q16_0, block_q5_0, act_q16_0, WidenQ5_0)
-HEARTH_DOT16_ROWS(dot_q8_0_q16_0_rows, dot_q8_0_q16_0, block_q8_0, act_q16_0, WidenQ8_0)
-HEARTH_DOT16_ROWS(dot_q4_1_q16_1_rows, dot_q4_1_q16_1, block_q4_1, act_q16_1, WidenQ4_1)
-HEARTH_DOT16_ROWS(dot_q5_1_q16_1_rows, dot_q5_1_q16_1, block_q5_1, act_q16_1, WidenQ5_1)
-#undef HEARTH_DOT16_ROWS
 
 }  // namespace hearth::cpu::quant::avx2

@@ -4,7 +4,6 @@
 //
 // Naming: dequantize_<w>, dot_f32_<w>, quantize_<act>, dot_<w>_<act>.
 
-#include <cstddef>
 #include <cstdint>
 
 namespace hearth::cpu::quant {
@@ -54,15 +53,6 @@ float dot_q4_1_q8_1_split(const void* row, const void* x1, const void* x2, std::
 float dot_q5_0_q8_0_split(const void* row, const void* x1, const void* x2, std::int64_t n);
 float dot_q5_1_q8_1_split(const void* row, const void* x1, const void* x2, std::int64_t n);
 float dot_q8_0_q8_0_split(const void* row, const void* x1, const void* x2, std::int64_t n);
-// Several consecutive weight rows against one int16 activation row (DotQuantizedRowsFn).
-#define HEARTH_DECLARE_ROWS16(name) \
-    void name(const void* rows, std::size_t row_bytes, std::int64_t n_rows, const void* xq, std::int64_t n, float* out);
-HEARTH_DECLARE_ROWS16(dot_q4_0_q16_0_rows)
-HEARTH_DECLARE_ROWS16(dot_q4_1_q16_1_rows)
-HEARTH_DECLARE_ROWS16(dot_q5_0_q16_0_rows)
-HEARTH_DECLARE_ROWS16(dot_q5_1_q16_1_rows)
-HEARTH_DECLARE_ROWS16(dot_q8_0_q16_0_rows)
-#undef HEARTH_DECLARE_ROWS16
 }  // namespace avx2
 
 #undef HEARTH_ROW_KERNELS

@@ -70,12 +70,6 @@ const Table& avx2_table() {
         split(TensorType::Q5_0, quant::avx2::dot_q5_0_q8_0_split);
         split(TensorType::Q5_1, quant::avx2::dot_q5_1_q8_1_split);
         split(TensorType::Q8_0, quant::avx2::dot_q8_0_q8_0_split);
-        auto rows16 = [&t](TensorType type, DotQuantizedRowsFn fn) { t[static_cast<std::size_t>(type)].dot_quantized16_rows = fn; };
-        rows16(TensorType::Q4_0, quant::avx2::dot_q4_0_q16_0_rows);
-        rows16(TensorType::Q4_1, quant::avx2::dot_q4_1_q16_1_rows);
-        rows16(TensorType::Q5_0, quant::avx2::dot_q5_0_q16_0_rows);
-        rows16(TensorType::Q5_1, quant::avx2::dot_q5_1_q16_1_rows);
-        rows16(TensorType::Q8_0, quant::avx2::dot_q8_0_q16_0_rows);
         return t;
     }();
     return table;

@@ -41,11 +41,6 @@ using DotQuantizedFn = float (*)(const void* row, const void* x_quantized, std::
 // dot_quantized(row, x1) + dot_quantized(row, x2) in one pass over the row (the split 8+8-bit path).
 using DotQuantizedSplitFn = float (*)(const void* row, const void* x1, const void* x2, std::int64_t n);
 
-// out[r] = dot_quantized16(row r, x) for n_rows consecutive rows, row r at rows + r·row_bytes: a kernel may
-// share each activation block between rows.
-using DotQuantizedRowsFn = void (*)(const void* rows, std::size_t row_bytes, std::int64_t n_rows,
-                                    const void* x_quantized, std::int64_t n, float* out);
-
 // The precise path's activation blocks (block_layouts.h): 32 elements as int16 with an f32 scale, plus
 // s = d·Σq for the weights with an offset (Q4_1, Q5_1). |x − d·q| ≤ d/2 with d = max|x| / 32767.
 enum class Activation16 : std::uint8_t { none, q16_0, q16_1 };
@@ -64,7 +59,6 @@ struct RowKernels {
     Activation16 activation16 = Activation16::none;
     QuantizeActivationsFn quantize_activations16 = nullptr;
     DotQuantizedFn dot_quantized16 = nullptr;
-    DotQuantizedRowsFn dot_quantized16_rows = nullptr;  // optional (AVX2): else dot_quantized16 row by row
 };
 
 // The kernels for rows of `type`, or nullptr when the CPU backend cannot multiply by that type.
