@@ -13,6 +13,11 @@ Regenerate (from the repository root):
     /tmp/tokvenv/bin/python tests/make_tokenizer_golden.py $(tests/fetch_models.sh all) \\
         --corpus tests/data/tokenizer/corpus.json --out tests/data/tokenizer
 
+or, for some of the tiny tokenizers alone (no models, no torch needed):
+
+    /tmp/tokvenv/bin/python tests/make_tokenizer_golden.py --only-tiny tiny-nfc tiny-nfkc \\
+        --corpus tests/data/tokenizer/corpus.json --out tests/data/tokenizer
+
 For each MODEL.gguf this writes OUT/<basename, lower case, without .gguf>.json:
 
     file, sha256, transformers_version, tokenizers_version, tokenizer_model, tokenizer_pre,
@@ -32,7 +37,7 @@ and, for the loader of Hugging Face folders (Tokenizer::from_hf_folder), OUT/hf/
         each real model's tokenizer as transformers exports it from the GGUF (save_pretrained), where the
         tokenizer.json is at most --hf-max-bytes (SmolLM2: 3.4 MB; Gemma 3's is 33 MB and is NOT committed:
         its golden is still written, and the test runs on it when HEARTH_HF_TOKENIZERS names a folder holding
-        hf/<name>/, see --hf-export), and three tiny tokenizers built here with the `tokenizers` library
+        hf/<name>/, see --hf-export), and tiny tokenizers built here with the `tokenizers` library
         (trained on the corpus) to cover the pipeline components the real ones do not use:
           tiny-bytelevel      Split(Qwen2 regex) + ByteLevel(no regex), ignore_merges, TemplateProcessing
                               <|bos|> $A <|eos|>, special and non-special added tokens, lstrip/rstrip
@@ -40,6 +45,12 @@ and, for the loader of Hugging Face folders (Tokenizer::from_hf_folder), OUT/hf/
                               Replace/ByteFallback/Fuse/Strip, tokenizer_config add_bos_token + add_eos_token
           tiny-metaspace      Lowercase + Strip, Digits, Split MergedWithNext / MergedWithPrevious / Removed
                               (invert), Metaspace(prepend_scheme first), <unk> without byte fallback
+          tiny-nfc            Qwen2's pipeline: NFC normalizer, Split(Qwen2 regex) + ByteLevel(no regex),
+                              ByteLevel decoder and post-processor
+          tiny-nfkc           NFKC + Prepend + Replace normalizer, BPE with byte_fallback (SentencePiece style)
+        The golden of a tokenizer with a Unicode normalizer (tiny-nfc, tiny-nfkc) has more cases after the
+        corpus's: NORMALIZATION_TEXTS (decomposed accents, Hangul jamo, ligatures, singletons, ...), each
+        with its "text".
     hf/<name>.golden.json
         {"source", "tokenizers_version", "transformers_version", "committed", "cases": [{name, plain, special,
          decoded}], "with_special": {name, ids}} where plain/special are ids from `tokenizers` itself (control
@@ -79,6 +90,7 @@ import hashlib
 import importlib.metadata
 import json
 import sys
+import unicodedata
 from pathlib import Path
 
 from tokenizers import AddedToken, pre_tokenizers
@@ -209,6 +221,23 @@ def golden_for(model: Path, corpus: list[dict]) -> dict:
 
 # ---- Hugging Face folders ------------------------------------------------------------------------------
 
+# Extra cases for the tokenizers with a Unicode normalizer: text that normalization changes. The last one
+# holds characters that `tokenizers` (Unicode 9.0 tables) leaves alone and Unicode 14.0 does not
+# (engine/common/unicode_normalization.h, UnicodeVersion::v9_0).
+NORMALIZATION_TEXTS = [
+    ("decomposed_accents", "cafe\u0301 re\u0301sume\u0301 nai\u0308ve fac\u0327ade Cre\u0300me bru\u0302le\u0301e"),
+    ("precomposed_accents", "caf\u00e9 r\u00e9sum\u00e9 na\u00efve fa\u00e7ade Cr\u00e8me br\u00fbl\u00e9e"),
+    ("singletons", "\u212b \u00c5 A\u030a \u2126 \u03a9 \u212a K \u0958 \u0344 \u0f73 \uf900 \u2000x"),
+    ("hangul_jamo", unicodedata.normalize("NFD", "\ud55c\uad6d\uc5b4 \ud615\ud0dc\uc18c \ubd84\uc11d\uc740 \uc5b4\ub835\uc2b5\ub2c8\ub2e4.")),
+    ("hangul_lv_plus_t", "\uac00\u11a8 \u1100\u1161\u11a8 \uac01\u11a8 \u1100\u1161\u11a7 \u3131\u314f"),
+    ("ligatures", "\ufb01nd the \ufb02ow, o\ufb03ce \ufb00 \ufb06 \u0132 \u01c4 \ufdfa"),
+    ("compatibility", "\u2460 x\u00b2 \u00bd \uff46\uff55\uff4c\uff4c\uff57\uff49\uff44\uff54\uff48 \u3231 \u338f \u2122 \u216b \u017f \uff76\uff9e \u320e"),
+    ("vietnamese_decomposed", unicodedata.normalize("NFD", "Ti\u1ebfng Vi\u1ec7t r\u1ea5t hay, ng\u01b0\u1eddi \u01a1i!")),
+    ("marks_out_of_order", "q\u0307\u0323 o\u0323\u031b a\u0316\u0301 \u1e9b\u0323 d\u0307\u0323 a\u0301\u0301"),
+    ("greek_cyrillic_decomposed", unicodedata.normalize("NFD", "\u1f04\u03bb\u03c6\u03b1 \u1ff7 \u0401\u043b\u043a\u0430 \u0439")),
+    ("unicode_9_differences", "\ua7f2 \U00011935\U00011930 x\u1ac1\u0316 \u32ff \u0c15\u0c3c\u0c4d"),
+]
+
 QWEN2_SPLIT = (
     r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"
 )
@@ -221,9 +250,7 @@ def tiny_tokenizers(corpus: list[dict]) -> dict:
     texts = [c["text"] for c in corpus if c["text"]] * 3
     result = {}
 
-    # Byte-level BPE, Qwen-style.
-    # NOTE: no NFC normalizer, although Qwen's has one: Hearth builds without ICU by default and then refuses
-    # NFC/NFKC (tests/tokenizer/test_tokenizer_hf.cpp checks that refusal on an edited copy of this file).
+    # Byte-level BPE, Qwen-style, without Qwen's NFC normalizer (tiny-nfc has it).
     t = Tokenizer(models.BPE(ignore_merges=True))
     t.pre_tokenizer = pre_tokenizers.Sequence(
         [
@@ -285,6 +312,43 @@ def tiny_tokenizers(corpus: list[dict]) -> dict:
     )
     t.post_processor = processors.TemplateProcessing(single="$A </s>", special_tokens=[("</s>", t.token_to_id("</s>"))])
     result["tiny-metaspace"] = (t.to_str(), {"eos_token": "</s>", "tokenizer_class": "TokenizersBackend"})
+
+    # Qwen2's pipeline (tokenizer.json of Qwen2.5): NFC, the Qwen2 split regex, byte-level BPE.
+    normalization_texts = texts + [text for _, text in NORMALIZATION_TEXTS] * 3
+    t = Tokenizer(models.BPE(ignore_merges=False))
+    t.normalizer = normalizers.NFC()
+    t.pre_tokenizer = pre_tokenizers.Sequence(
+        [
+            pre_tokenizers.Split(Regex(QWEN2_SPLIT), behavior="isolated"),
+            pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False),
+        ]
+    )
+    t.decoder = decoders.ByteLevel()
+    t.post_processor = processors.ByteLevel(trim_offsets=False)
+    t.train_from_iterator(
+        normalization_texts,
+        trainers.BpeTrainer(vocab_size=700, show_progress=False, initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+                            special_tokens=["<|endoftext|>", "<|im_start|>", "<|im_end|>"]),
+    )
+    result["tiny-nfc"] = (t.to_str(), {"eos_token": "<|im_end|>", "tokenizer_class": "TokenizersBackend"})
+
+    # NFKC before SentencePiece-style BPE with byte fallback.
+    t = Tokenizer(models.BPE(unk_token="<unk>", byte_fallback=True, fuse_unk=True))
+    t.normalizer = normalizers.Sequence([normalizers.NFKC(), normalizers.Prepend("\u2581"), normalizers.Replace(" ", "\u2581")])
+    t.decoder = decoders.Sequence(
+        [decoders.Replace("\u2581", " "), decoders.ByteFallback(), decoders.Fuse(), decoders.Strip(" ", 1, 0)]
+    )
+    t.train_from_iterator(
+        normalization_texts,
+        trainers.BpeTrainer(vocab_size=500, show_progress=False, limit_alphabet=150, special_tokens=["<unk>", "<s>", "</s>"]),
+    )
+    spec = json.loads(t.to_str())
+    vocab = spec["model"]["vocab"]
+    for b in range(256):
+        vocab.setdefault(f"<0x{b:02X}>", len(vocab))
+    t = Tokenizer.from_str(json.dumps(spec))
+    t.post_processor = processors.TemplateProcessing(single="<s> $A", special_tokens=[("<s>", t.token_to_id("<s>"))])
+    result["tiny-nfkc"] = (t.to_str(), {"bos_token": "<s>", "eos_token": "</s>", "tokenizer_class": "TokenizersBackend"})
     return result
 
 
@@ -300,11 +364,19 @@ def hf_golden(folder: Path, corpus: list[dict], source: str, committed: bool) ->
         finally:
             tokenizer.encode_special_tokens = False
 
+    # A Unicode normalizer anywhere in the pipeline: the normalization texts too, each with its text.
+    spec = json.loads((folder / "tokenizer.json").read_text(encoding="utf-8"))
+    unicode_forms = {"NFC", "NFKC", "NFD", "NFKD"}
+    normalizer = spec.get("normalizer") or {}
+    steps = normalizer.get("normalizers", [normalizer])
+    extra = [{"name": n, "text": t} for n, t in NORMALIZATION_TEXTS] if any(s.get("type") in unicode_forms for s in steps) else []
+
     cases = []
-    for c in corpus:
+    for i, c in enumerate(corpus + extra):
         special = ids(c["text"], True)
-        cases.append({"name": c["name"], "plain": ids(c["text"], False), "special": special,
-                      "decoded": tokenizer.decode(special, skip_special_tokens=False)})
+        case = {"name": c["name"]} | ({"text": c["text"]} if i >= len(corpus) else {})
+        case |= {"plain": ids(c["text"], False), "special": special, "decoded": tokenizer.decode(special, skip_special_tokens=False)}
+        cases.append(case)
     first = next(c for c in corpus if c["text"])
     # transformers 5 drops tokenizer_config.json's add_bos_token / add_eos_token when a tokenizer.json exists;
     # transformers 4's Llama and Gemma tokenizers applied them over the post-processor, and Hearth does too.
@@ -332,7 +404,8 @@ def write_cases_json(path: Path, golden: dict) -> None:
     path.write_text("\n".join(lines) + "\n]}\n", encoding="utf-8")
 
 
-def write_hf(models: list[Path], corpus: list[dict], out: Path, max_bytes: int, export: Path | None) -> None:
+def write_hf(models: list[Path], corpus: list[dict], out: Path, max_bytes: int, export: Path | None,
+             only_tiny: list[str] | None = None) -> None:
     import shutil
     import tempfile
 
@@ -354,7 +427,14 @@ def write_hf(models: list[Path], corpus: list[dict], out: Path, max_bytes: int, 
                 print(f"{name}: tokenizer.json is {(tmp / 'tokenizer.json').stat().st_size} bytes, over --hf-max-bytes; not committed")
         write_cases_json(hf / f"{name}.golden.json", golden)
         print(f"wrote {hf / (name + '.golden.json')}")
-    for name, (spec, config) in tiny_tokenizers(corpus).items():
+    tiny = tiny_tokenizers(corpus)
+    if only_tiny:
+        unknown = set(only_tiny) - tiny.keys()
+        if unknown:
+            raise SystemExit(f"--only-tiny: no tiny tokenizer named {sorted(unknown)} (there are {sorted(tiny)})")
+    for name, (spec, config) in tiny.items():
+        if only_tiny and name not in only_tiny:
+            continue
         folder = hf / name
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "tokenizer.json").write_text(json.dumps(json.loads(spec), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -406,15 +486,22 @@ def pretokenizer_pieces(corpus: list[dict]) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("models", nargs="+", type=Path)
+    parser.add_argument("models", nargs="*", type=Path)
     parser.add_argument("--corpus", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--hf-max-bytes", type=int, default=4 << 20, help="largest tokenizer.json committed")
     parser.add_argument("--hf-export", type=Path, help="also write every exported folder here (HEARTH_HF_TOKENIZERS)")
+    parser.add_argument("--only-tiny", nargs="+", metavar="NAME",
+                        help="write only these tiny tokenizers and their goldens (hf/NAME), nothing else; no models")
     args = parser.parse_args()
 
     corpus = json.loads(args.corpus.read_text(encoding="utf-8"))["cases"]
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.only_tiny:
+        write_hf([], corpus, args.out, args.hf_max_bytes, None, args.only_tiny)
+        return 0
+    if not args.models:
+        parser.error("name the GGUF models (or use --only-tiny)")
     for model in args.models:
         golden = golden_for(model, corpus)
         name = model.name.lower().removesuffix(".gguf") + ".json"

@@ -6,15 +6,6 @@
 #include "common/unicode_case.h"
 #include "tokenizer/utf8_scan.h"
 
-#ifndef HEARTH_HAVE_ICU
-#error "HEARTH_HAVE_ICU must be defined (engine/tokenizer/CMakeLists.txt)"
-#endif
-#if HEARTH_HAVE_ICU
-#include <unicode/errorcode.h>
-#include <unicode/normalizer2.h>
-#include <unicode/unistr.h>
-#endif
-
 namespace hearth::tokenizer {
 
 void Pattern::find_all(std::string_view text, std::vector<TextRange>& out) const {
@@ -89,47 +80,7 @@ std::string strip(std::string_view text, bool left, bool right) {
     return std::string(text.substr(begin, end - begin));
 }
 
-#if HEARTH_HAVE_ICU
-std::string unicode_normalize(std::string_view text, int form) {
-    icu::ErrorCode status;
-    const icu::Normalizer2* normalizer = nullptr;
-    switch (form) {
-    case 0: normalizer = icu::Normalizer2::getNFCInstance(status); break;
-    case 1: normalizer = icu::Normalizer2::getNFKCInstance(status); break;
-    case 2: normalizer = icu::Normalizer2::getNFDInstance(status); break;
-    default: normalizer = icu::Normalizer2::getNFKDInstance(status); break;
-    }
-    if (status.isFailure()) return std::string(text);
-    // Runs of well-formed UTF-8 are normalized; a broken byte is passed on as it is.
-    std::string out;
-    std::size_t run_start = 0, i = 0;
-    const auto flush = [&](std::size_t end) {
-        if (end == run_start) return;
-        icu::ErrorCode run_status;
-        const icu::UnicodeString source = icu::UnicodeString::fromUTF8(
-            icu::StringPiece(text.data() + run_start, static_cast<std::int32_t>(end - run_start)));
-        const icu::UnicodeString normalized = normalizer->normalize(source, run_status);
-        if (run_status.isFailure()) out.append(text.substr(run_start, end - run_start));
-        else normalized.toUTF8String(out);
-    };
-    while (i < text.size()) {
-        const std::size_t length = utf8_char_length(text, i);
-        if (length != 0) {
-            i += length;
-            continue;
-        }
-        flush(i);
-        out += text[i];
-        run_start = ++i;
-    }
-    flush(i);
-    return out;
-}
-#endif
-
 }  // namespace
-
-bool Normalizer::has_unicode_forms() { return HEARTH_HAVE_ICU != 0; }
 
 std::string Normalizer::apply(std::string_view input, bool& starts_at_origin) const {
     std::string text(input);
@@ -155,9 +106,8 @@ std::string Normalizer::apply(std::string_view input, bool& starts_at_origin) co
             break;
         }
         case NormalizerStep::Kind::unicode:
-#if HEARTH_HAVE_ICU
-            text = unicode_normalize(text, step.unicode_form);
-#endif
+            // NOTE: Unicode 9.0's characters, as `tokenizers` normalizes (unicode_normalization.h).
+            if (!is_ascii(text)) text = normalize_utf8(text, step.unicode_form, UnicodeVersion::v9_0);
             break;
         }
     }

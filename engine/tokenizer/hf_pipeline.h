@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/unicode_normalization.h"
 #include "hearth/tokenizer.h"
 #include "tokenizer/merge_table.h"
 #include "tokenizer/pretokenizer.h"
@@ -30,7 +31,7 @@ struct NormalizerStep {
     std::string text;   // prepend: what; replace: the replacement
     Pattern pattern;    // replace
     bool left = false, right = false;  // strip
-    int unicode_form = 0;              // unicode: 0 NFC, 1 NFKC, 2 NFD, 3 NFKD
+    NormalizationForm unicode_form = NormalizationForm::nfc;  // unicode
 };
 
 class Normalizer {
@@ -41,8 +42,6 @@ public:
     // character of `text` (Strip or Replace removed what began it): tokenizers' offsets_original().0 != 0,
     // which Metaspace's prepend_scheme "first" looks at.
     std::string apply(std::string_view text, bool& starts_at_origin) const;
-    // Whether Unicode normalization forms (NFC, NFKC, NFD, NFKD) are built in (they need ICU).
-    static bool has_unicode_forms();
 };
 
 // How a split step treats the pieces its pattern matches (tokenizers' SplitDelimiterBehavior).

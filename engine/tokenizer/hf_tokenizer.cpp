@@ -2,7 +2,7 @@
 // a Tokenizer. What is supported is what the models Hearth targets use:
 //   model           BPE (vocab; merges as "a b" strings or [a, b] pairs; byte_fallback, fuse_unk,
 //                   ignore_merges, unk_token; no dropout, subword prefix or word suffix)
-//   normalizer      Sequence, Prepend, Replace, Lowercase, Strip, NFC / NFKC / NFD / NFKD (with ICU)
+//   normalizer      Sequence, Prepend, Replace, Lowercase, Strip, NFC, NFKC, NFD, NFKD
 //   pre_tokenizer   Sequence, Split (String or Regex, every behavior, invert), Metaspace, Digits,
 //                   Whitespace, WhitespaceSplit, ByteLevel (with or without its regex; last)
 //   decoder         Sequence, ByteLevel, Replace (String), ByteFallback, Fuse, Strip, Metaspace
@@ -149,12 +149,11 @@ void add_normalizer(const At& at, std::vector<NormalizerStep>& steps) {
         step.right = at["strip_right"].boolean(true);
         steps.push_back(std::move(step));
     } else if (type == "NFC" || type == "NFKC" || type == "NFD" || type == "NFKD") {
-        if (!tokenizer::Normalizer::has_unicode_forms()) {
-            At{at.value, at.file, at.join("type")}.fail(quoted_for_message(type) +
-                                                        " needs Unicode normalization, which this build of Hearth lacks (built without ICU)");
-        }
         NormalizerStep step = normalizer_step(NormalizerStep::Kind::unicode);
-        step.unicode_form = type == "NFC" ? 0 : type == "NFKC" ? 1 : type == "NFD" ? 2 : 3;
+        step.unicode_form = type == "NFC"    ? NormalizationForm::nfc
+                            : type == "NFKC" ? NormalizationForm::nfkc
+                            : type == "NFD"  ? NormalizationForm::nfd
+                                             : NormalizationForm::nfkd;
         steps.push_back(std::move(step));
     } else {
         at.unsupported("a normalizer", "Sequence, Prepend, Replace, Lowercase, Strip, NFC, NFKC, NFD, NFKD");

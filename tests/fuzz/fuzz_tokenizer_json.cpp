@@ -1,7 +1,8 @@
 // A Hugging Face tokenizer.json is untrusted (it comes with a downloaded model): each input is written as
 // tokenizer.json into a scratch folder and loaded with Tokenizer::from_hf_folder; when it loads, a few
 // texts (control-token text, byte-fallback material, invalid UTF-8) are encoded with and without
-// control-token parsing and decoded again. An Error is the only allowed failure to load; a crash, a
+// control-token parsing and decoded again; one of them holds what Unicode normalizers change (marks out of
+// order, Hangul jamo, a ligature, a singleton). An Error is the only allowed failure to load; a crash, a
 // sanitizer report, an escaping exception, a hang (-timeout) or an id outside the vocabulary is a finding.
 #include <cstdlib>
 #include <filesystem>
@@ -39,6 +40,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         "Hello, world! <|im_start|>user\n<s></s><unk> 世界 👋🏽 \t\t  x",
         std::string("bad utf-8: \xff\xfe\xc3 end", 19),
         std::string(300, ' ') + "1234567890123",
+        "cafe\u0301 q\u0307\u0323 \u1100\u1161\u11a8 \ufb01 \u212b \u0344 \U00011935\U00011930",
     };
     for (const std::string& text : texts) {
         for (bool parse_special : {false, true}) {

@@ -1,8 +1,10 @@
 // Tokenizer::from_hf_folder against the `tokenizers` library (tests/data/tokenizer/hf/<name>.golden.json,
 // written by tests/make_tokenizer_golden.py from tests/data/tokenizer/corpus.json): every corpus entry with
 // and without control-token parsing, decode() against tokenizers' decode, and the BOS/EOS that
-// transformers adds. Folders: SmolLM2's tokenizer as transformers exports it from the GGUF, and three tiny
-// tokenizers built with `tokenizers` that cover the other pipeline components. Gemma 3's export (33 MB) is
+// transformers adds. Folders: SmolLM2's tokenizer as transformers exports it from the GGUF, and tiny
+// tokenizers built with `tokenizers` that cover the other pipeline components: tiny-nfc (Qwen2's pipeline,
+// NFC) and tiny-nfkc also encode text that normalization changes (golden cases after the corpus's, each with
+// its text). Gemma 3's export (33 MB) is
 // not committed: its rows run when HEARTH_HF_TOKENIZERS names a folder holding hf/gemma-3-270m-q4_k_m/
 // (make_tokenizer_golden.py --hf-export DIR), and are skipped otherwise.
 // Also: malformed and unsupported tokenizer.json files give errors naming the file and the JSON path.
@@ -17,7 +19,6 @@
 #include <nlohmann/json.hpp>
 
 #include "hearth/tokenizer.h"
-#include "tokenizer/hf_pipeline.h"
 #include "tokenizer_test_support.h"
 
 using namespace hearth;
@@ -28,8 +29,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const char* const k_names[] = {"tiny-bytelevel", "tiny-sentencepiece", "tiny-metaspace", "smollm2-135m-instruct.q4_1",
-                               "gemma-3-270m-q4_k_m"};
+const char* const k_names[] = {"tiny-bytelevel", "tiny-sentencepiece", "tiny-metaspace", "tiny-nfc", "tiny-nfkc",
+                               "smollm2-135m-instruct.q4_1", "gemma-3-270m-q4_k_m"};
 
 const fs::path k_hf = fs::path(HEARTH_TEST_DATA_DIR) / "tokenizer" / "hf";
 
@@ -70,17 +71,24 @@ const Tokenizer* tokenizer_for(const std::string& name) {
     const Tokenizer* tokenizer = tokenizer_for(name);                                                           \
     if (!tokenizer) QSKIP("this tokenizer.json is not committed (too large); set HEARTH_HF_TOKENIZERS to run it"); \
     const json& expected = golden(name).at("cases")[static_cast<std::size_t>(entry)];                          \
-    const std::string text = corpus()[static_cast<std::size_t>(entry)].at("text")
+    const std::string text = text_of(expected, entry)
+
+// A golden case's text: the corpus entry's, or its own for the cases after the corpus's.
+std::string text_of(const json& golden_case, int entry) {
+    const auto i = static_cast<std::size_t>(entry);
+    return i < corpus().size() ? corpus()[i].at("text").get<std::string>() : golden_case.at("text").get<std::string>();
+}
 
 void add_rows() {
     QTest::addColumn<QString>("model");
     QTest::addColumn<int>("entry");
     for (const char* name : k_names) {
-        const json& g = golden(name);
-        QVERIFY2(g.at("cases").size() == corpus().size(), "golden and corpus differ in length: regenerate the goldens");
-        for (std::size_t i = 0; i < corpus().size(); ++i) {
-            QVERIFY(g.at("cases")[i].at("name") == corpus()[i].at("name"));
-            const std::string row = std::string(name) + "/" + corpus()[i].at("name").get<std::string>();
+        const json& cases = golden(name).at("cases");
+        QVERIFY2(cases.size() >= corpus().size(), "the golden has fewer cases than the corpus: regenerate the goldens");
+        for (std::size_t i = 0; i < cases.size(); ++i) {
+            if (i < corpus().size()) QVERIFY(cases[i].at("name") == corpus()[i].at("name"));
+            else QVERIFY2(cases[i].contains("text"), "a golden case after the corpus's must have its text");
+            const std::string row = std::string(name) + "/" + cases[i].at("name").get<std::string>();
             QTest::newRow(row.c_str()) << QString(name) << static_cast<int>(i);
         }
     }
@@ -169,7 +177,7 @@ private slots:
     }
 
     void streamingDecoderMatchesDecode() {
-        for (const char* name : {"tiny-bytelevel", "tiny-sentencepiece", "smollm2-135m-instruct.q4_1"}) {
+        for (const char* name : {"tiny-bytelevel", "tiny-sentencepiece", "tiny-nfc", "smollm2-135m-instruct.q4_1"}) {
             const Tokenizer& tokenizer = *tokenizer_for(name);
             for (const auto& c : corpus()) {
                 const auto encoded = tokenizer.encode(c.at("text").get<std::string>(), {.parse_special = true});
@@ -217,28 +225,32 @@ private slots:
         QVERIFY2(loaded.error().message.find(message.toStdString()) != std::string::npos, loaded.error().message.c_str());
     }
 
-    // Without ICU (HEARTH_ICU=OFF, the default) Unicode normalization forms are refused, naming the file and
-    // where in it; Qwen 2/2.5/3's tokenizer.json (NFC) is then unusable, their GGUF tokenizers are not.
-    void unicodeNormalizerNeedsIcu_data() {
+    // Each Unicode normalizer, put into tiny-bytelevel (no normalizer of its own), makes canonically
+    // equivalent text encode alike, and compatibility-equivalent text (a ligature) only under NFKC and NFKD.
+    // tiny-nfc and tiny-nfkc check the ids themselves against `tokenizers` above.
+    void unicodeNormalizersApply_data() {
         QTest::addColumn<QString>("form");
-        for (const char* form : {"NFC", "NFKC", "NFD", "NFKD"}) QTest::newRow(form) << QString(form);
+        QTest::addColumn<bool>("compatibility");
+        QTest::newRow("NFC") << "NFC" << false;
+        QTest::newRow("NFD") << "NFD" << false;
+        QTest::newRow("NFKC") << "NFKC" << true;
+        QTest::newRow("NFKD") << "NFKD" << true;
     }
-    void unicodeNormalizerNeedsIcu() {
+    void unicodeNormalizersApply() {
         QFETCH(QString, form);
+        QFETCH(bool, compatibility);
         json spec = load_json((k_hf / "tiny-bytelevel" / "tokenizer.json").string());
-        spec["normalizer"] = {{"type", "Sequence"}, {"normalizers", json::array({{{"type", "Lowercase"}}, {{"type", form.toStdString()}}})}};
+        spec["normalizer"] = {{"type", "Sequence"}, {"normalizers", json::array({{{"type", form.toStdString()}}})}};
         QTemporaryDir dir;
-        const fs::path file = fs::path(dir.path().toStdString()) / "tokenizer.json";
-        write(file, spec);
+        write(fs::path(dir.path().toStdString()) / "tokenizer.json", spec);
         const auto loaded = Tokenizer::from_hf_folder(dir.path().toStdString());
-        if (tokenizer::Normalizer::has_unicode_forms()) {
-            QVERIFY2(loaded.ok(), loaded ? "" : loaded.error().message.c_str());
-            return;
-        }
-        QVERIFY(!loaded);
-        const std::string expected = file.string() + ": normalizer.normalizers[1].type '" + form.toStdString() +
-                                     "' needs Unicode normalization, which this build of Hearth lacks (built without ICU)";
-        QCOMPARE(loaded.error().message, expected);
+        QVERIFY2(loaded.ok(), loaded ? "" : loaded.error().message.c_str());
+        const std::string composed = "caf\u00e9 \u00c5 \uac01", decomposed = "cafe\u0301 \u212b \u1100\u1161\u11a8";
+        const Tokenizer& plain = *tokenizer_for("tiny-bytelevel");
+        QVERIFY(plain.encode(composed) != plain.encode(decomposed));  // the test means something
+        QCOMPARE(loaded->encode(composed), loaded->encode(decomposed));
+        const std::string ligature = "\ufb01ne \u2460", spelled = "fine 1";
+        QCOMPARE(loaded->encode(ligature) == loaded->encode(spelled), compatibility);
     }
 
     // EncodeOptions::add_eos appends what the folder asks for: tokenizer_config.json's add_eos_token (which
