@@ -101,6 +101,7 @@ bool ChatSession::startAnswer()
     m_messages.append(answer);
     m_active = Active{m_engine.generate(messages, m_sampling, m_maxTokens), answer, false};
     m_commitTimer.start();
+    m_sinceCommit.start();
     emit conversationTouched(m_conversationId);
     emit answeringChanged(true);
     return true;
@@ -115,12 +116,17 @@ void ChatSession::onText(quint64 key, const QString& text, qint64 tokens)
     m_active->dirty = true;
     if (m_active->message.conversationId == m_conversationId)
         m_messages.appendText(m_active->message.id, text);
+    // Qt runs timers only once the posted events are handled, and a fast engine posts text without pause:
+    // the answer is committed from here too once the interval has passed.
+    if (m_sinceCommit.isValid() && m_sinceCommit.hasExpired(m_commitTimer.interval()))
+        commitActive();
 }
 
 void ChatSession::commitActive()
 {
     if (!m_active || !m_active->dirty)
         return;
+    m_sinceCommit.start();
     if (m_store.updateMessage(m_active->message)) {
         m_active->dirty = false;
         emit answerCommitted(m_active->message.id, int(m_active->message.content.size()));

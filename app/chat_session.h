@@ -8,6 +8,7 @@
 // kCommitIntervalMs and when the answer ends, so a crash loses at most that much of an answer and never a
 // message that had been sent.
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QTimer>
 #include <optional>
@@ -81,7 +82,8 @@ private:
     ConversationStore& m_store;
     EngineController& m_engine;
     MessageListModel m_messages;
-    QTimer m_commitTimer;
+    QTimer m_commitTimer;          // commits when text stops arriving
+    QElapsedTimer m_sinceCommit;   // commits while it keeps arriving (a flood of text events starves timers)
     qint64 m_conversationId = 0;
     std::optional<Active> m_active;
 

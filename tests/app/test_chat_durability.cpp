@@ -33,7 +33,9 @@ int runChild(const QString& databasePath, const QString& modelPath)
     sampling.ignore_eos = true;
     session.setSampling(sampling);
     session.setMaxTokens(100000);  // each answer runs to the end of the context
-    session.setCommitInterval(20);  // the tiny model writes a whole context in a fraction of a second
+    // The tiny model writes a whole context (2048 tokens) in about a tenth of a second: commits every 2 ms
+    // give the parent its commits mid-answer however fast the engine gets.
+    session.setCommitInterval(2);
 
     int turn = 0;
     auto sendNext = [&] {
@@ -56,7 +58,16 @@ int runChild(const QString& databasePath, const QString& modelPath)
         std::printf("COMMITTED %lld %d\n", id, characters);
         std::fflush(stdout);
     });
-    QObject::connect(&session, &ChatSession::answerFinished, &session, sendNext);
+    // After a failed answer (the conversation no longer fits the context) further messages would only fail
+    // too, each costing more to encode than the last: the child stops sending and waits for its kill.
+    QObject::connect(&session, &ChatSession::answerFinished, &session, [&](qint64, StoredMessage::State state) {
+        if (state == StoredMessage::State::failed) {
+            std::printf("FAILED\n");
+            std::fflush(stdout);
+            return;
+        }
+        sendNext();
+    });
     LoadRequest request;
     request.path = modelPath;
     request.threads = 1;
