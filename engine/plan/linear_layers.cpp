@@ -155,7 +155,7 @@ PathChoice quantized_path(const Context& c, const Module& mod) {
             p.missing_type = tn;
         } else if (c.hardware.cpu.avx2) {
             const auto mm = c.plan.matmul;
-            // int16 is the default; weight types without int16 kernels (the K types) run it as split8.
+            // int16 is the default; weight types without int16 kernels (Q2_K, Q3_K) run it as split8.
             const bool has_int16 = hearth::cpu::row_kernels(t)->dot_quantized16 != nullptr;
             const bool exact = mm == MatmulPrecision::exact || hearth::cpu::row_kernels(t)->dot_quantized == nullptr;
             const char* path = exact                                                    ? "exact"

@@ -5,10 +5,12 @@
 #include <QtTest/QTest>
 
 #include <cmath>
+#include <cstddef>
 #include <random>
 #include <vector>
 
 #include "backend/cpu/cpu_backend.h"
+#include "backend/cpu/quant/block_layouts.h"
 #include "backend/cpu/quant/row_kernels.h"
 
 namespace be = hearth::backend;
@@ -35,10 +37,13 @@ HostWeight random_weight(TensorType type, std::int64_t rows, std::int64_t cols, 
     h.bytes.resize(row_bytes * static_cast<std::size_t>(rows));
     std::mt19937 rng(seed);
     for (auto& b : h.bytes) b = static_cast<std::uint8_t>(rng());
+    // Where each block keeps its f16 scale d and (for the types with one) its offset m / dmin.
+    const std::size_t d_at = type == TensorType::Q6_K ? offsetof(hearth::cpu::quant::block_q6_k, d) : 0;
+    const bool has_m = type == TensorType::Q4_1 || type == TensorType::Q4_K;
     for (std::size_t block = 0; block < h.bytes.size() / tr.block_bytes; ++block) {
-        const std::uint16_t d = 0x2400, m = 0xB000;
-        std::memcpy(&h.bytes[block * tr.block_bytes], &d, 2);
-        if (type == TensorType::Q4_1) std::memcpy(&h.bytes[block * tr.block_bytes + 2], &m, 2);
+        const std::uint16_t d = type == TensorType::Q6_K || type == TensorType::Q4_K ? 0x1C00 : 0x2400, m = 0xB000;
+        std::memcpy(&h.bytes[block * tr.block_bytes + d_at], &d, 2);
+        if (has_m) std::memcpy(&h.bytes[block * tr.block_bytes + 2], &m, 2);
     }
     h.dequantized.resize(static_cast<std::size_t>(rows * cols));
     const auto* k = hearth::cpu::row_kernels_scalar(type);
@@ -66,23 +71,30 @@ private slots:
     void matmulsEqualsMatmulOneByOne_data() {
         QTest::addColumn<int>("path");
         QTest::addColumn<int>("tokens");
+        QTest::addColumn<bool>("k_types");
         for (int path : {int(cpu::MatmulPath::int16), int(cpu::MatmulPath::split8), int(cpu::MatmulPath::int8),
                          int(cpu::MatmulPath::exact)}) {
             for (int tokens : {1, 3, 9}) {
-                QTest::newRow(qPrintable(QStringLiteral("%1, %2 tokens").arg(QString::fromUtf8(cpu::name(cpu::MatmulPath(path)).data())).arg(tokens)))
-                    << path << tokens;
+                for (bool k_types : {false, true}) {
+                    QTest::newRow(qPrintable(QStringLiteral("%1, %2 tokens%3").arg(QString::fromUtf8(cpu::name(cpu::MatmulPath(path)).data()))
+                                                 .arg(tokens).arg(k_types ? ", with K types" : "")))
+                        << path << tokens << k_types;
+                }
             }
         }
     }
     void matmulsEqualsMatmulOneByOne() {
         QFETCH(int, path);
         QFETCH(int, tokens);
-        const std::int64_t in = 576;
+        QFETCH(bool, k_types);
+        // SmolLM2's types, or a mix of all three int16 activation formats (K types need rows of 256s).
+        const std::int64_t in = k_types ? 512 : 576;
         cpu::CpuBackend backend(cpu::CpuBackendOptions{2, cpu::MatmulPath(path)});
         std::vector<HostWeight> weights;
-        weights.push_back(random_weight(TensorType::Q4_1, 576, in, false, 1));
+        weights.push_back(random_weight(k_types ? TensorType::Q4_K : TensorType::Q4_1, 576, in, false, 1));
         weights.push_back(random_weight(TensorType::Q8_0, 192, in, true, 2));
         weights.push_back(random_weight(TensorType::Q4_1, 1537, in, true, 3));  // odd: a lone last row
+        if (k_types) weights.push_back(random_weight(TensorType::Q6_K, 300, in, false, 4));
         std::mt19937 rng(9);
         std::vector<float> x(static_cast<std::size_t>(tokens * in));
         for (auto& v : x) v = std::uniform_real_distribution<float>(-2.0f, 2.0f)(rng);
@@ -109,10 +121,13 @@ private slots:
                 const float* xr = x.data() + t * in;
                 for (std::int64_t r = 0; r < w.rows; ++r) {
                     double ref = w.bias.empty() ? 0.0 : w.bias[static_cast<std::size_t>(r)], mag = 0.0, bound = 0.0;
-                    for (std::int64_t b = 0; b < in; b += 32) {
+                    // The activation block: 256 elements for the K types, 32 for the others.
+                    const bool k_weight = w.weight.matrix.type == TensorType::Q4_K || w.weight.matrix.type == TensorType::Q6_K;
+                    const int block = k_weight ? 256 : 32;
+                    for (std::int64_t b = 0; b < in; b += block) {
                         float amax = 0.0f;
-                        for (int j = 0; j < 32; ++j) amax = std::max(amax, std::fabs(xr[b + j]));
-                        for (int j = 0; j < 32; ++j) {
+                        for (int j = 0; j < block; ++j) amax = std::max(amax, std::fabs(xr[b + j]));
+                        for (int j = 0; j < block; ++j) {
                             const double wv = w.dequantized[static_cast<std::size_t>(r * in + b + j)];
                             ref += wv * xr[b + j];
                             mag += std::fabs(wv * xr[b + j]);

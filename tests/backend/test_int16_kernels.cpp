@@ -21,8 +21,8 @@ using hearth::cpu::Activation16;
 namespace {
 
 const std::vector<TensorType>& int16_types() {
-    static const std::vector<TensorType> types = {TensorType::Q4_0, TensorType::Q4_1, TensorType::Q5_0,
-                                                  TensorType::Q5_1, TensorType::Q8_0};
+    static const std::vector<TensorType> types = {TensorType::Q4_0, TensorType::Q4_1, TensorType::Q5_0, TensorType::Q5_1,
+                                                  TensorType::Q8_0, TensorType::Q4_K, TensorType::Q5_K, TensorType::Q6_K};
     return types;
 }
 
@@ -47,9 +47,10 @@ Activations16 quantize16(const RowKernels* k, const std::vector<float>& x) {
     k->quantize_activations16(x.data(), a.blocks.data(), n);
     a.x_hat.resize(std::size_t(n));
     hearth::cpu::dequantize_activations16(k->activation16, a.blocks.data(), a.x_hat.data(), n);
-    const std::size_t block_bytes = a.blocks.size() / std::size_t(n / 32);
+    const int per_block = k->activation16 == Activation16::q16_k ? q::qk_k : q::qk_legacy;
+    const std::size_t block_bytes = a.blocks.size() / std::size_t(n / per_block);
     a.d.resize(std::size_t(n));
-    for (int i = 0; i < n; ++i) a.d[std::size_t(i)] = q::load_f32(a.blocks.data() + std::size_t(i / 32) * block_bytes);
+    for (int i = 0; i < n; ++i) a.d[std::size_t(i)] = q::load_f32(a.blocks.data() + std::size_t(i / per_block) * block_bytes);
     return a;
 }
 
@@ -59,7 +60,7 @@ class TestInt16Kernels : public QObject {
     Q_OBJECT
 
 private slots:
-    void tablesHaveInt16KernelsForTheLegacyTypes() {
+    void tablesHaveInt16KernelsWhereExpected() {
         for (bool scalar : {true, false}) {
             for (TensorType t : {TensorType::F32, TensorType::F16, TensorType::BF16, TensorType::Q4_0, TensorType::Q4_1,
                                  TensorType::Q5_0, TensorType::Q5_1, TensorType::Q8_0, TensorType::Q2_K, TensorType::Q3_K,
@@ -69,11 +70,16 @@ private slots:
                 QCOMPARE(k->dot_quantized16 != nullptr, expected);
                 QCOMPARE(k->quantize_activations16 != nullptr, expected);
                 const bool affine = t == TensorType::Q4_1 || t == TensorType::Q5_1;
-                QCOMPARE(k->activation16, !expected ? Activation16::none : affine ? Activation16::q16_1 : Activation16::q16_0);
+                const bool k_type = t == TensorType::Q4_K || t == TensorType::Q5_K || t == TensorType::Q6_K;
+                QCOMPARE(k->activation16, !expected ? Activation16::none
+                                          : k_type  ? Activation16::q16_k
+                                          : affine  ? Activation16::q16_1
+                                                    : Activation16::q16_0);
             }
         }
         QCOMPARE(hearth::cpu::activation16_row_bytes(Activation16::q16_0, 64), std::size_t(136));
         QCOMPARE(hearth::cpu::activation16_row_bytes(Activation16::q16_1, 64), std::size_t(144));
+        QCOMPARE(hearth::cpu::activation16_row_bytes(Activation16::q16_k, 512), std::size_t(1096));
         QCOMPARE(hearth::cpu::activation16_row_bytes(Activation16::none, 64), std::size_t(0));
         if (std::strcmp(hearth::cpu::row_kernels_isa(), "avx2") == 0)
             QVERIFY(hearth::cpu::row_kernels(TensorType::Q4_1)->dot_quantized16 !=
@@ -84,13 +90,15 @@ private slots:
         QTest::addColumn<int>("weight");
         QTest::newRow("q16_0") << int(TensorType::Q8_0);
         QTest::newRow("q16_1") << int(TensorType::Q4_1);
+        QTest::newRow("q16_k") << int(TensorType::Q4_K);
     }
     void quantizersKeepTheirPromise() {
         QFETCH(int, weight);
-        const int n = 32 * 40;
+        const int n = 256 * 5;
         std::vector<float> x = random_x(n, 99u);
         for (int i = 64; i < 96; ++i) x[std::size_t(i)] = 0.0f;      // an all-zero block: d = 0, q = 0
         for (int i = 96; i < 128; ++i) x[std::size_t(i)] *= 1e-30f;  // tiny, still normal
+        for (int i = 768; i < 1024; ++i) x[std::size_t(i)] = 0.0f;    // an all-zero K block too
         x[200] = -250.0f;                                             // the block's max is negative
         // A block whose scale is exactly 1, full of exact halves: q must round half to even on both tables.
         for (int i = 256; i < 288; ++i) x[std::size_t(i)] = float(i % 16) - 7.5f;
@@ -102,16 +110,29 @@ private slots:
         QVERIFY2(a.blocks == b.blocks, "scalar and vector quantizers must write the same bytes");
         QCOMPARE(a.x_hat[257], 1.0f - 7.5f + 0.5f);  // −6.5 rounds to −6 (even)
         QCOMPARE(a.x_hat[258], 2.0f - 7.5f - 0.5f);  // −5.5 rounds to −6
-        for (int blk = 0; blk < n / 32; ++blk) {
+        const int per_block = scalar->activation16 == Activation16::q16_k ? 256 : 32;
+        for (int blk = 0; blk < n / per_block; ++blk) {
             float amax = 0.0f;
-            for (int i = blk * 32; i < (blk + 1) * 32; ++i) amax = std::fmax(amax, std::fabs(x[std::size_t(i)]));
-            QVERIFY(a.d[std::size_t(blk * 32)] == amax / 32767.0f);  // exact, not fuzzy
+            for (int i = blk * per_block; i < (blk + 1) * per_block; ++i) amax = std::fmax(amax, std::fabs(x[std::size_t(i)]));
+            QVERIFY(a.d[std::size_t(blk * per_block)] == amax / 32767.0f);  // exact, not fuzzy
         }
         for (int i = 0; i < n; ++i) {
             const double d = a.d[std::size_t(i)];
             const double err = std::fabs(double(x[std::size_t(i)]) - double(a.x_hat[std::size_t(i)]));
             QVERIFY2(err <= d / 2 * (1 + std::ldexp(1.0, -20)), qPrintable(QStringLiteral("element %1").arg(i)));
             QVERIFY(std::fabs(double(a.x_hat[std::size_t(i)])) <= 32767 * d * (1 + std::ldexp(1.0, -22)));
+        }
+        if (scalar->activation16 == Activation16::q16_k) {
+            for (int blk = 0; blk < n / 256; ++blk) {
+                const auto& block = reinterpret_cast<const q::act_q16_k*>(a.blocks.data())[blk];
+                for (int g = 0; g < 8; ++g) {
+                    int sum = 0;
+                    for (int i = 0; i < 32; ++i) sum += q::load_i16(block.qs + 2 * (32 * g + i));
+                    std::int32_t stored;
+                    std::memcpy(&stored, block.sums + 4 * g, 4);
+                    QCOMPARE(stored, sum);
+                }
+            }
         }
         if (scalar->activation16 == Activation16::q16_1) {
             for (int blk = 0; blk < n / 32; ++blk) {

@@ -22,9 +22,9 @@ using hearth::cpu::RowKernels;
 
 // How activations meet quantized weights. F32/F16/BF16 weights always take the exact path.
 enum class MatmulPath {
-    // Activations as int16 per 32-element block (d = max|x| / 32767), one integer pass per weight block:
-    // about the 8-bit path's speed with an F32 reference's argmax. Weight types without int16 kernels (the
-    // K types today) take split8 instead. The default: one 8-bit part moves SmolLM2's argmax away from
+    // Activations as int16 per 32-element block (per 256 for the K types; d = max|x| / 32767), one integer
+    // pass per weight block: about the 8-bit path's speed with an F32 reference's argmax. Weight types
+    // without int16 kernels (Q2_K, Q3_K) take split8 instead. The default: one 8-bit part moves SmolLM2's argmax away from
     // transformers on 5% of positions (issue 4's golden), this path on none.
     int16,
     // Activations as two 8-bit parts, x ≈ d₁q₁ + d₂q₂ (the second quantizes what the first missed), each run

@@ -118,21 +118,26 @@ void CpuBackend::matmuls(const Tensor& x, std::span<const MatmulTarget> targets)
         for (const MatmulTarget& target : targets) matmul(x, *target.weight, target.out);
         return;
     }
-    // Activations: q16_0 rows first, then q16_1 rows, each n_tokens rows of their format.
-    const std::size_t bytes0 = activation16_row_bytes(hearth::cpu::Activation16::q16_0, in);
-    const std::size_t bytes1 = activation16_row_bytes(hearth::cpu::Activation16::q16_1, in);
-    m_quantized_activations.resize((bytes0 + bytes1) * static_cast<std::size_t>(n_tokens));
-    std::byte* xq0 = m_quantized_activations.data();
-    std::byte* xq1 = xq0 + bytes0 * static_cast<std::size_t>(n_tokens);
-    bool need0 = false, need1 = false;
+    // Activations in every int16 format some target needs, one after the other, n_tokens rows each.
+    constexpr int k_formats = 4;  // Activation16::none, q16_0, q16_1, q16_k
+    std::size_t offset[k_formats] = {}, row_size[k_formats] = {};
+    const RowKernels* quantizer[k_formats] = {};
+    std::size_t total = 0;
     for (const MatmulTarget& target : targets) {
-        const auto format = row_kernels(target.weight->matrix.type)->activation16;
-        need0 = need0 || format == hearth::cpu::Activation16::q16_0;
-        need1 = need1 || format == hearth::cpu::Activation16::q16_1;
+        const RowKernels* kernels = row_kernels(target.weight->matrix.type);
+        const auto f = static_cast<std::size_t>(kernels->activation16);
+        if (quantizer[f] != nullptr) continue;
+        quantizer[f] = kernels;
+        row_size[f] = activation16_row_bytes(kernels->activation16, in);
+        offset[f] = total;
+        total += row_size[f] * static_cast<std::size_t>(n_tokens);
     }
-    for (std::int64_t t = 0; t < n_tokens; ++t) {
-        if (need0) hearth::cpu::row_kernels(TensorType::Q8_0)->quantize_activations16(x.row_f32(t), xq0 + bytes0 * t, in);
-        if (need1) hearth::cpu::row_kernels(TensorType::Q4_1)->quantize_activations16(x.row_f32(t), xq1 + bytes1 * t, in);
+    m_quantized_activations.resize(total);
+    std::byte* xq_all = m_quantized_activations.data();
+    for (int f = 1; f < k_formats; ++f) {
+        if (quantizer[f] == nullptr) continue;
+        for (std::int64_t t = 0; t < n_tokens; ++t)
+            quantizer[f]->quantize_activations16(x.row_f32(t), xq_all + offset[f] + row_size[f] * static_cast<std::size_t>(t), in);
     }
     // Tasks of all matrices, in order: task k belongs to the target whose range holds it.
     std::vector<std::int64_t> first_task(targets.size() + 1, 0);
@@ -148,9 +153,9 @@ void CpuBackend::matmuls(const Tensor& x, std::span<const MatmulTarget> targets)
             while (first_task[i + 1] <= task) ++i;
             const Weight& weight = *targets[i].weight;
             const RowKernels* kernels = row_kernels(weight.matrix.type);
-            const bool format1 = kernels->activation16 == hearth::cpu::Activation16::q16_1;
-            const std::byte* xq = format1 ? xq1 : xq0;
-            const std::size_t row_bytes = format1 ? bytes1 : bytes0;
+            const auto f = static_cast<std::size_t>(kernels->activation16);
+            const std::byte* xq = xq_all + offset[f];
+            const std::size_t row_bytes = row_size[f];
             const std::int64_t row_begin = (task - first_task[i]) * grains[i];
             const std::int64_t row_end = std::min(weight.matrix.rows, row_begin + grains[i]);
             const float* bias = weight.has_bias() ? weight.bias.f32() : nullptr;

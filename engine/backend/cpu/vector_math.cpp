@@ -17,27 +17,11 @@
 namespace hearth::backend::cpu {
 namespace {
 
-// ---- Portable versions (GCC/Clang vector extensions; the compiler picks SSE2 on a baseline build) ----
-
-typedef float v8 __attribute__((vector_size(32)));
-inline v8 load8(const float* p) {
-    v8 v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-}
+// ---- Portable versions: plain loops for CPUs without AVX2/FMA (the compiler vectorizes what it can) ----
 
 void dot_rows_portable(const float* q, const float* rows, std::int64_t stride, std::int32_t count, std::int32_t n,
                        float scale, float* scores) {
-    std::int32_t j = 0;
-    if (n % 8 == 0) {
-        for (; j < count; ++j) {
-            const float* r = rows + j * stride;
-            v8 a = {};
-            for (std::int32_t i = 0; i < n; i += 8) a += load8(q + i) * load8(r + i);
-            scores[j] = (((a[0] + a[4]) + (a[1] + a[5])) + ((a[2] + a[6]) + (a[3] + a[7]))) * scale;
-        }
-    }
-    for (; j < count; ++j) {
+    for (std::int32_t j = 0; j < count; ++j) {
         float s = 0.0f;
         for (std::int32_t i = 0; i < n; ++i) s += q[i] * rows[j * stride + i];
         scores[j] = s * scale;

@@ -24,7 +24,7 @@ namespace backend { class Backend; }
 
 // How activations meet quantized weights in matrix products (F32/F16/BF16 weights are always exact).
 enum class MatmulPrecision {
-    int16,   // activations as 16-bit integers (two 8-bit parts for K-quant weights): matches an F32
+    int16,   // activations as 16-bit integers (two 8-bit parts for Q2_K/Q3_K weights): matches an F32
              // reference at about the 8-bit speed
     split8,  // activations as two 8-bit parts (~15 bits): matches an F32 reference, two thirds of int8's speed
     int8,    // one 8-bit part, as llama.cpp does: fastest, logits move by tenths

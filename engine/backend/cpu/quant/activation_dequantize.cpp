@@ -33,14 +33,19 @@ void dequantize_activations(TensorType activation_type, const void* x_quantized,
 
 void dequantize_activations16(Activation16 format, const void* x_quantized, float* out, std::int64_t n) {
     if (format == Activation16::none) return;
-    const std::size_t block_bytes = format == Activation16::q16_0 ? sizeof(quant::act_q16_0) : sizeof(quant::act_q16_1);
-    const std::size_t qs_offset = format == Activation16::q16_0 ? offsetof(quant::act_q16_0, qs) : offsetof(quant::act_q16_1, qs);
+    const std::size_t block_bytes = format == Activation16::q16_0   ? sizeof(quant::act_q16_0)
+                                    : format == Activation16::q16_1 ? sizeof(quant::act_q16_1)
+                                                                    : sizeof(quant::act_q16_k);
+    const std::size_t qs_offset = format == Activation16::q16_0   ? offsetof(quant::act_q16_0, qs)
+                                  : format == Activation16::q16_1 ? offsetof(quant::act_q16_1, qs)
+                                                                  : offsetof(quant::act_q16_k, qs);
+    const int per_block = format == Activation16::q16_k ? quant::qk_k : quant::qk_legacy;
     const auto* bytes = static_cast<const std::uint8_t*>(x_quantized);
-    for (std::int64_t b = 0; b < n / 32; ++b) {
+    for (std::int64_t b = 0; b < n / per_block; ++b) {
         const std::uint8_t* block = bytes + static_cast<std::size_t>(b) * block_bytes;
         const float d = quant::load_f32(block);
-        for (int i = 0; i < 32; ++i)
-            out[b * 32 + i] = d * static_cast<float>(quant::load_i16(block + qs_offset + 2 * static_cast<std::size_t>(i)));
+        for (int i = 0; i < per_block; ++i)
+            out[b * per_block + i] = d * static_cast<float>(quant::load_i16(block + qs_offset + 2 * static_cast<std::size_t>(i)));
     }
 }
 

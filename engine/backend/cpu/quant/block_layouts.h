@@ -134,7 +134,15 @@ struct act_q16_1 {
     std::uint8_t qs[64];  // int16[32]
 };
 
-static_assert(sizeof(act_q16_0) == 68 && sizeof(act_q16_1) == 72);
+// Activations for the K types (Q4_K, Q5_K, Q6_K): 256 elements with one scale, and Σq over each group of
+// 32 for the K types' minimums.
+struct act_q16_k {
+    std::uint8_t d[4];     // f32
+    std::uint8_t qs[512];  // int16[256]
+    std::uint8_t sums[32];  // int32[8]: sums[g] = Σ qs[32g .. 32g+31]
+};
+
+static_assert(sizeof(act_q16_0) == 68 && sizeof(act_q16_1) == 72 && sizeof(act_q16_k) == 548);
 
 // ---- Loads and scalar conversions ----
 

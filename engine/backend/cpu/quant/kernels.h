@@ -35,7 +35,11 @@ namespace hearth::cpu::quant {
     float dot_q4_1_q16_1(const void* row, const void* xq, std::int64_t n);       \
     float dot_q5_0_q16_0(const void* row, const void* xq, std::int64_t n);       \
     float dot_q5_1_q16_1(const void* row, const void* xq, std::int64_t n);       \
-    float dot_q8_0_q16_0(const void* row, const void* xq, std::int64_t n);
+    float dot_q8_0_q16_0(const void* row, const void* xq, std::int64_t n);       \
+    void quantize_q16_k(const float* x, void* out, std::int64_t n);              \
+    float dot_q4_k_q16_k(const void* row, const void* xq, std::int64_t n);       \
+    float dot_q5_k_q16_k(const void* row, const void* xq, std::int64_t n);       \
+    float dot_q6_k_q16_k(const void* row, const void* xq, std::int64_t n);
 
 // Plain C++: the reference, and the fallback on CPUs without AVX2/FMA/F16C.
 namespace scalar {

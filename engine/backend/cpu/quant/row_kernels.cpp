@@ -44,7 +44,9 @@ using Table = std::array<RowKernels, k_type_count>;
         auto precise = [&built](TensorType type, Activation16 format, DotQuantizedFn dot) {               \
             RowKernels& k = built[static_cast<std::size_t>(type)];                                         \
             k.activation16 = format;                                                                       \
-            k.quantize_activations16 = format == Activation16::q16_0 ? quantize_q16_0 : quantize_q16_1;    \
+            k.quantize_activations16 = format == Activation16::q16_0   ? quantize_q16_0                    \
+                                       : format == Activation16::q16_1 ? quantize_q16_1                    \
+                                                                       : quantize_q16_k;                   \
             k.dot_quantized16 = dot;                                                                       \
         };                                                                                                 \
         precise(TensorType::Q4_0, Activation16::q16_0, dot_q4_0_q16_0);                                    \
@@ -52,6 +54,9 @@ using Table = std::array<RowKernels, k_type_count>;
         precise(TensorType::Q5_0, Activation16::q16_0, dot_q5_0_q16_0);                                    \
         precise(TensorType::Q5_1, Activation16::q16_1, dot_q5_1_q16_1);                                    \
         precise(TensorType::Q8_0, Activation16::q16_0, dot_q8_0_q16_0);                                    \
+        precise(TensorType::Q4_K, Activation16::q16_k, dot_q4_k_q16_k);                                    \
+        precise(TensorType::Q5_K, Activation16::q16_k, dot_q5_k_q16_k);                                    \
+        precise(TensorType::Q6_K, Activation16::q16_k, dot_q6_k_q16_k);                                    \
         return built;                                                                                      \
     }()
 
@@ -124,6 +129,7 @@ std::size_t activation16_row_bytes(Activation16 format, std::int64_t n) {
     switch (format) {
     case Activation16::q16_0: return static_cast<std::size_t>(n / quant::qk_legacy) * sizeof(quant::act_q16_0);
     case Activation16::q16_1: return static_cast<std::size_t>(n / quant::qk_legacy) * sizeof(quant::act_q16_1);
+    case Activation16::q16_k: return static_cast<std::size_t>(n / quant::qk_k) * sizeof(quant::act_q16_k);
     case Activation16::none: return 0;
     }
     return 0;

@@ -42,8 +42,9 @@ using DotQuantizedFn = float (*)(const void* row, const void* x_quantized, std::
 using DotQuantizedSplitFn = float (*)(const void* row, const void* x1, const void* x2, std::int64_t n);
 
 // The precise path's activation blocks (block_layouts.h): 32 elements as int16 with an f32 scale, plus
-// s = d·Σq for the weights with an offset (Q4_1, Q5_1). |x − d·q| ≤ d/2 with d = max|x| / 32767.
-enum class Activation16 : std::uint8_t { none, q16_0, q16_1 };
+// s = d·Σq for the weights with an offset (Q4_1, Q5_1); for the K types 256 elements with one scale and
+// the integer sums of each group of 32. |x − d·q| ≤ d/2 with d = max|x| / 32767 over the block.
+enum class Activation16 : std::uint8_t { none, q16_0, q16_1, q16_k };
 
 struct RowKernels {
     TensorType weight_type = TensorType::F32;
@@ -54,7 +55,7 @@ struct RowKernels {
     QuantizeActivationsFn quantize_activations = nullptr;
     DotQuantizedFn dot_quantized = nullptr;
     DotQuantizedSplitFn dot_quantized_split = nullptr;  // optional: else dot_quantized runs twice
-    // Precise path (Q4_0 … Q8_0 only; activation16 == none and both null elsewhere): one integer pass
+    // Precise path (Q4_0 … Q8_0, Q4_K, Q5_K, Q6_K; activation16 == none and both null elsewhere): one integer pass
     // against int16 activations, as accurate as the split path at the 8-bit path's cost.
     Activation16 activation16 = Activation16::none;
     QuantizeActivationsFn quantize_activations16 = nullptr;

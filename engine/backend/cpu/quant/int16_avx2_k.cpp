@@ -1,0 +1,137 @@
+// AVX2 kernels of the precise path for the K types: int16 activations per 256 elements (act_q16_k) and
+// the dot products of Q4_K, Q5_K and Q6_K super-blocks with them. The weights widen to int16 and are
+// multiplied by their group's scale in int16 (|q·sc| ≤ 31·63 for Q5_K, 32·128 for Q6_K), so vpmaddwd
+// against the activations gives scaled int32 pair sums directly.
+//
+// int32 headroom, per lane: a super-block's 256 elements fall 32 to a lane; Q4_K 32·15·63·32767 ≈ 0.99e9,
+// Q5_K 32·31·63·32767 ≈ 2.05e9 (< 2^31 − 1 = 2.147e9); Q6_K converts to float after each half
+// super-block: 16·32·128·32767 = 2.1474e9 ≤ 2^31 − 1.
+
+#include "backend/cpu/quant/avx2_common.h"
+#include "backend/cpu/quant/kernels.h"
+
+namespace hearth::cpu::quant::avx2 {
+namespace {
+
+HEARTH_AVX2_INLINE __m256i load256(const void* p) { return _mm256_loadu_si256(static_cast<const __m256i*>(p)); }
+HEARTH_AVX2_INLINE __m128i load128(const void* p) { return _mm_loadu_si128(static_cast<const __m128i*>(p)); }
+
+// Σ over 32 elements of (u·scale)·x for 32 unsigned bytes u (minus `bias`), x the 32 int16 at qs16.
+HEARTH_AVX2_INLINE __m256i scaled_dot32(__m256i u, __m256i bias, __m256i scale, const std::uint8_t* qs16) {
+    const __m256i lo = _mm256_mullo_epi16(_mm256_sub_epi16(_mm256_cvtepu8_epi16(_mm256_castsi256_si128(u)), bias), scale);
+    const __m256i hi = _mm256_mullo_epi16(_mm256_sub_epi16(_mm256_cvtepu8_epi16(_mm256_extracti128_si256(u, 1)), bias), scale);
+    return _mm256_add_epi32(_mm256_madd_epi16(lo, load256(qs16)), _mm256_madd_epi16(hi, load256(qs16 + 32)));
+}
+
+template <typename Block, bool five_bit>
+HEARTH_AVX2_INLINE float dot_q45_k(const Block* w, const act_q16_k* a, std::int64_t nb) {
+    const __m256i m4 = _mm256_set1_epi8(0xF);
+    const __m256i m1 = _mm256_set1_epi8(1);
+    const __m256i zero = _mm256_setzero_si256();
+    __m256 acc = _mm256_setzero_ps();
+    float acc_min = 0.0f;
+    for (std::int64_t b = 0; b < nb; ++b) {
+        const Bytes16 sc_mn = k_scales_min_16(w[b].scales);
+        const float dx = load_f32(a[b].d);
+        // Σ_g mn_g · Σx_g: 63 · 32·32767 per term, 8 terms, within int32.
+        const __m256i mn = _mm256_cvtepu8_epi32(_mm_cvtsi64_si128(static_cast<long long>(sc_mn.hi)));
+        const int min_sum = hsum_i32(_mm256_mullo_epi32(mn, load256(a[b].sums)));
+        acc_min += f16_hw(w[b].dmin) * dx * static_cast<float>(min_sum);
+        __m256i qh;
+        if constexpr (five_bit) qh = load256(w[b].qh);
+        __m256i sumi = _mm256_setzero_si256();
+        for (int c = 0; c < 4; ++c) {
+            const __m256i qs = load256(w[b].qs + 32 * c);
+            __m256i lo = _mm256_and_si256(qs, m4);
+            __m256i hi = _mm256_and_si256(_mm256_srli_epi16(qs, 4), m4);
+            if constexpr (five_bit) {
+                lo = _mm256_or_si256(lo, _mm256_slli_epi16(_mm256_and_si256(qh, m1), 4));
+                qh = _mm256_srli_epi16(qh, 1);
+                hi = _mm256_or_si256(hi, _mm256_slli_epi16(_mm256_and_si256(qh, m1), 4));
+                qh = _mm256_srli_epi16(qh, 1);
+            }
+            const auto sc_lo = static_cast<short>(sc_mn[2 * c]), sc_hi = static_cast<short>(sc_mn[2 * c + 1]);
+            sumi = _mm256_add_epi32(sumi, scaled_dot32(lo, zero, _mm256_set1_epi16(sc_lo), a[b].qs + 128 * c));
+            sumi = _mm256_add_epi32(sumi, scaled_dot32(hi, zero, _mm256_set1_epi16(sc_hi), a[b].qs + 128 * c + 64));
+        }
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(f16_hw(w[b].d) * dx), _mm256_cvtepi32_ps(sumi), acc);
+    }
+    return hsum(acc) - acc_min;
+}
+
+}  // namespace
+
+HEARTH_AVX2 void quantize_q16_k(const float* x, void* out, std::int64_t n) {
+    auto* blocks = static_cast<act_q16_k*>(out);
+    const __m256 sign = _mm256_set1_ps(-0.0f);
+    for (std::int64_t b = 0; b < n / qk_k; ++b) {
+        const float* xb = x + b * qk_k;
+        __m256 amax = _mm256_setzero_ps();
+        for (int i = 0; i < qk_k; i += 8) amax = _mm256_max_ps(amax, _mm256_andnot_ps(sign, _mm256_loadu_ps(xb + i)));
+        __m128 m = _mm_max_ps(_mm256_castps256_ps128(amax), _mm256_extractf128_ps(amax, 1));
+        m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+        m = _mm_max_ss(m, _mm_movehdup_ps(m));
+        const float d = _mm_cvtss_f32(m) / 32767.0f;
+        const __m256 id = _mm256_set1_ps(d != 0.0f ? 1.0f / d : 0.0f);
+        store_f32(blocks[b].d, d);
+        for (int g = 0; g < 8; ++g) {
+            __m256i q[4];
+            for (int i = 0; i < 4; ++i) q[i] = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_loadu_ps(xb + 32 * g + 8 * i), id));
+            for (int i = 0; i < 2; ++i) {
+                const __m256i packed = _mm256_packs_epi32(q[2 * i], q[2 * i + 1]);
+                _mm256_storeu_si256(reinterpret_cast<__m256i*>(blocks[b].qs + 64 * g + 32 * i),
+                                    _mm256_permute4x64_epi64(packed, 0xD8));
+            }
+            const std::int32_t sum = hsum_i32(_mm256_add_epi32(_mm256_add_epi32(q[0], q[1]), _mm256_add_epi32(q[2], q[3])));
+            std::memcpy(blocks[b].sums + 4 * g, &sum, sizeof sum);
+        }
+    }
+}
+
+HEARTH_AVX2 float dot_q4_k_q16_k(const void* row, const void* xq, std::int64_t n) {
+    return dot_q45_k<block_q4_k, false>(static_cast<const block_q4_k*>(row), static_cast<const act_q16_k*>(xq), n / qk_k);
+}
+
+HEARTH_AVX2 float dot_q5_k_q16_k(const void* row, const void* xq, std::int64_t n) {
+    return dot_q45_k<block_q5_k, true>(static_cast<const block_q5_k*>(row), static_cast<const act_q16_k*>(xq), n / qk_k);
+}
+
+HEARTH_AVX2 float dot_q6_k_q16_k(const void* row, const void* xq, std::int64_t n) {
+    const auto* w = static_cast<const block_q6_k*>(row);
+    const auto* a = static_cast<const act_q16_k*>(xq);
+    const __m256i m4 = _mm256_set1_epi8(0xF);
+    const __m256i m30 = _mm256_set1_epi8(0x30);
+    const __m256i bias = _mm256_set1_epi16(32);
+    __m256 acc = _mm256_setzero_ps();
+    for (std::int64_t b = 0; b < n / qk_k; ++b) {
+        const __m256 d = _mm256_set1_ps(f16_hw(w[b].d) * load_f32(a[b].d));
+        for (int h = 0; h < 2; ++h) {
+            const __m256i ql0 = load256(w[b].ql + 64 * h);
+            const __m256i ql1 = load256(w[b].ql + 64 * h + 32);
+            const __m256i qh = load256(w[b].qh + 32 * h);
+            // Elements 128h + 32k + l: nibble k/2 of ql[64h + 32(k%2) + l], bits 2k..2k+1 of qh[32h + l].
+            const __m256i u[4] = {
+                _mm256_or_si256(_mm256_and_si256(ql0, m4), _mm256_and_si256(_mm256_slli_epi16(qh, 4), m30)),
+                _mm256_or_si256(_mm256_and_si256(ql1, m4), _mm256_and_si256(_mm256_slli_epi16(qh, 2), m30)),
+                _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), m4), _mm256_and_si256(qh, m30)),
+                _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), m4),
+                                _mm256_and_si256(_mm256_srli_epi16(qh, 2), m30)),
+            };
+            __m256i sumi = _mm256_setzero_si256();
+            for (int k = 0; k < 4; ++k) {
+                // Groups of 16: elements 128h + 32k + 0..15 and + 16..31.
+                const int g = 8 * h + 2 * k;
+                const __m256i lo = _mm256_mullo_epi16(_mm256_sub_epi16(_mm256_cvtepu8_epi16(_mm256_castsi256_si128(u[k])), bias),
+                                                      _mm256_set1_epi16(w[b].scales[g]));
+                const __m256i hi = _mm256_mullo_epi16(_mm256_sub_epi16(_mm256_cvtepu8_epi16(_mm256_extracti128_si256(u[k], 1)), bias),
+                                                      _mm256_set1_epi16(w[b].scales[g + 1]));
+                const std::uint8_t* x = a[b].qs + 2 * (128 * h + 32 * k);
+                sumi = _mm256_add_epi32(sumi, _mm256_add_epi32(_mm256_madd_epi16(lo, load256(x)), _mm256_madd_epi16(hi, load256(x + 32))));
+            }
+            acc = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(sumi), acc);
+        }
+    }
+    return hsum(acc);
+}
+
+}  // namespace hearth::cpu::quant::avx2
