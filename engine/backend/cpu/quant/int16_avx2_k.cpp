@@ -16,10 +16,10 @@ namespace {
 HEARTH_AVX2_INLINE __m256i load256(const void* p) { return _mm256_loadu_si256(static_cast<const __m256i*>(p)); }
 HEARTH_AVX2_INLINE __m128i load128(const void* p) { return _mm_loadu_si128(static_cast<const __m128i*>(p)); }
 
-// Σ over 32 elements of (u·scale)·x for 32 unsigned bytes u (minus `bias`), x the 32 int16 at qs16.
-HEARTH_AVX2_INLINE __m256i scaled_dot32(__m256i u, __m256i bias, __m256i scale, const std::uint8_t* qs16) {
-    const __m256i lo = _mm256_mullo_epi16(_mm256_sub_epi16(_mm256_cvtepu8_epi16(_mm256_castsi256_si128(u)), bias), scale);
-    const __m256i hi = _mm256_mullo_epi16(_mm256_sub_epi16(_mm256_cvtepu8_epi16(_mm256_extracti128_si256(u, 1)), bias), scale);
+// Σ over 32 elements of (u·scale)·x for 32 unsigned bytes u, x the 32 int16 at qs16.
+HEARTH_AVX2_INLINE __m256i scaled_dot32(__m256i u, __m256i scale, const std::uint8_t* qs16) {
+    const __m256i lo = _mm256_mullo_epi16(_mm256_cvtepu8_epi16(_mm256_castsi256_si128(u)), scale);
+    const __m256i hi = _mm256_mullo_epi16(_mm256_cvtepu8_epi16(_mm256_extracti128_si256(u, 1)), scale);
     return _mm256_add_epi32(_mm256_madd_epi16(lo, load256(qs16)), _mm256_madd_epi16(hi, load256(qs16 + 32)));
 }
 
@@ -27,7 +27,6 @@ template <typename Block, bool five_bit>
 HEARTH_AVX2_INLINE float dot_q45_k(const Block* w, const act_q16_k* a, std::int64_t nb) {
     const __m256i m4 = _mm256_set1_epi8(0xF);
     const __m256i m1 = _mm256_set1_epi8(1);
-    const __m256i zero = _mm256_setzero_si256();
     __m256 acc = _mm256_setzero_ps();
     float acc_min = 0.0f;
     for (std::int64_t b = 0; b < nb; ++b) {
@@ -51,8 +50,8 @@ HEARTH_AVX2_INLINE float dot_q45_k(const Block* w, const act_q16_k* a, std::int6
                 qh = _mm256_srli_epi16(qh, 1);
             }
             const auto sc_lo = static_cast<short>(sc_mn[2 * c]), sc_hi = static_cast<short>(sc_mn[2 * c + 1]);
-            sumi = _mm256_add_epi32(sumi, scaled_dot32(lo, zero, _mm256_set1_epi16(sc_lo), a[b].qs + 128 * c));
-            sumi = _mm256_add_epi32(sumi, scaled_dot32(hi, zero, _mm256_set1_epi16(sc_hi), a[b].qs + 128 * c + 64));
+            sumi = _mm256_add_epi32(sumi, scaled_dot32(lo, _mm256_set1_epi16(sc_lo), a[b].qs + 128 * c));
+            sumi = _mm256_add_epi32(sumi, scaled_dot32(hi, _mm256_set1_epi16(sc_hi), a[b].qs + 128 * c + 64));
         }
         acc = _mm256_fmadd_ps(_mm256_set1_ps(f16_hw(w[b].d) * dx), _mm256_cvtepi32_ps(sumi), acc);
     }
