@@ -48,6 +48,21 @@ HEARTH_AVX2_INLINE __m256i bits_to_bytes_32(const std::uint8_t* p) {
     return _mm256_cmpeq_epi8(_mm256_or_si256(spread, others), _mm256_set1_epi64x(-1));
 }
 
+// The unsigned 6-bit quants u (q = u − 32) of half h of a Q6_K super-block, 32 elements per vector:
+// u[k] holds elements 128h + 32k + l, nibble k/2 of ql[64h + 32(k%2) + l] with bits 2k..2k+1 of qh[32h + l]
+// moved to bits 4..5.
+HEARTH_AVX2_INLINE void q6_k_half(const block_q6_k& b, int h, __m256i u[4]) {
+    const __m256i m4 = _mm256_set1_epi8(0xF);
+    const __m256i m30 = _mm256_set1_epi8(0x30);
+    const __m256i ql0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b.ql + 64 * h));
+    const __m256i ql1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b.ql + 64 * h + 32));
+    const __m256i qh = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b.qh + 32 * h));
+    u[0] = _mm256_or_si256(_mm256_and_si256(ql0, m4), _mm256_and_si256(_mm256_slli_epi16(qh, 4), m30));
+    u[1] = _mm256_or_si256(_mm256_and_si256(ql1, m4), _mm256_and_si256(_mm256_slli_epi16(qh, 2), m30));
+    u[2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), m4), _mm256_and_si256(qh, m30));
+    u[3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), m4), _mm256_and_si256(_mm256_srli_epi16(qh, 2), m30));
+}
+
 // Σ over pairs of u·s (u unsigned bytes, s signed bytes) widened to 8 int32 lanes; each lane sums 4 products.
 // maddubs saturates its int16 pair sums: callers keep 2·max|u|·max|s| ≤ 32767 (u ≤ 128 with |s| ≤ 127).
 HEARTH_AVX2_INLINE __m256i dot_u8_i8(__m256i u, __m256i s) {

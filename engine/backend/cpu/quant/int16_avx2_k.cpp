@@ -98,24 +98,13 @@ HEARTH_AVX2 float dot_q5_k_q16_k(const void* row, const void* xq, std::int64_t n
 HEARTH_AVX2 float dot_q6_k_q16_k(const void* row, const void* xq, std::int64_t n) {
     const auto* w = static_cast<const block_q6_k*>(row);
     const auto* a = static_cast<const act_q16_k*>(xq);
-    const __m256i m4 = _mm256_set1_epi8(0xF);
-    const __m256i m30 = _mm256_set1_epi8(0x30);
     const __m256i bias = _mm256_set1_epi16(32);
     __m256 acc = _mm256_setzero_ps();
     for (std::int64_t b = 0; b < n / qk_k; ++b) {
         const __m256 d = _mm256_set1_ps(f16_hw(w[b].d) * load_f32(a[b].d));
         for (int h = 0; h < 2; ++h) {
-            const __m256i ql0 = load256(w[b].ql + 64 * h);
-            const __m256i ql1 = load256(w[b].ql + 64 * h + 32);
-            const __m256i qh = load256(w[b].qh + 32 * h);
-            // Elements 128h + 32k + l: nibble k/2 of ql[64h + 32(k%2) + l], bits 2k..2k+1 of qh[32h + l].
-            const __m256i u[4] = {
-                _mm256_or_si256(_mm256_and_si256(ql0, m4), _mm256_and_si256(_mm256_slli_epi16(qh, 4), m30)),
-                _mm256_or_si256(_mm256_and_si256(ql1, m4), _mm256_and_si256(_mm256_slli_epi16(qh, 2), m30)),
-                _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), m4), _mm256_and_si256(qh, m30)),
-                _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), m4),
-                                _mm256_and_si256(_mm256_srli_epi16(qh, 2), m30)),
-            };
+            __m256i u[4];
+            q6_k_half(w[b], h, u);
             __m256i sumi = _mm256_setzero_si256();
             for (int k = 0; k < 4; ++k) {
                 // Groups of 16: elements 128h + 32k + 0..15 and + 16..31.
