@@ -7,25 +7,6 @@
 namespace hearth::cpu::quant::avx2 {
 namespace {
 
-// Quantizes 8·k floats (k a multiple of 4) with one scale; q[i] gets 8 int32 per vector. Returns d.
-template <int k>
-HEARTH_AVX2_INLINE float quantize_vectors(const float* x, __m256i* q) {
-    const __m256 sign = _mm256_set1_ps(-0.0f);
-    __m256 v[k];
-    __m256 amax = _mm256_setzero_ps();
-    for (int i = 0; i < k; ++i) {
-        v[i] = _mm256_loadu_ps(x + 8 * i);
-        amax = _mm256_max_ps(amax, _mm256_andnot_ps(sign, v[i]));
-    }
-    __m128 m = _mm_max_ps(_mm256_castps256_ps128(amax), _mm256_extractf128_ps(amax, 1));
-    m = _mm_max_ps(m, _mm_movehl_ps(m, m));
-    m = _mm_max_ss(m, _mm_movehdup_ps(m));
-    const float d = _mm_cvtss_f32(m) / 127.0f;
-    const __m256 id = _mm256_set1_ps(d != 0.0f ? 1.0f / d : 0.0f);
-    for (int i = 0; i < k; ++i) q[i] = _mm256_cvtps_epi32(_mm256_mul_ps(v[i], id));
-    return d;
-}
-
 // Narrows 4 vectors of int32 in [−127, 127] to 32 int8 in element order.
 HEARTH_AVX2_INLINE void store_i8x32(const __m256i* q, std::int8_t* out) {
     // packs works within 128-bit lanes: the bytes come out as dwords [q0 lo, q1 lo, q2 lo, q3 lo |
@@ -43,7 +24,7 @@ HEARTH_AVX2 void quantize_q8_0(const float* x, void* out, std::int64_t n) {
     auto* blocks = static_cast<act_q8_0*>(out);
     for (std::int64_t b = 0; b < n / qk_legacy; ++b) {
         __m256i q[4];
-        store_f32(blocks[b].d, quantize_vectors<4>(x + b * qk_legacy, q));
+        store_f32(blocks[b].d, quantize_vectors<4>(x + b * qk_legacy, 127.0f, q));
         store_i8x32(q, blocks[b].qs);
     }
 }
@@ -52,9 +33,9 @@ HEARTH_AVX2 void quantize_q8_1(const float* x, void* out, std::int64_t n) {
     auto* blocks = static_cast<act_q8_1*>(out);
     for (std::int64_t b = 0; b < n / qk_legacy; ++b) {
         __m256i q[4];
-        const float d = quantize_vectors<4>(x + b * qk_legacy, q);
+        const float d = quantize_vectors<4>(x + b * qk_legacy, 127.0f, q);
         store_i8x32(q, blocks[b].qs);
-        const int sum = hsum_i32(_mm256_add_epi32(_mm256_add_epi32(q[0], q[1]), _mm256_add_epi32(q[2], q[3])));
+        const int sum = sum_i32x32(q);
         store_f32(blocks[b].d, d);
         store_f32(blocks[b].s, d * static_cast<float>(sum));
     }
@@ -65,7 +46,7 @@ HEARTH_AVX2 void quantize_q8_k(const float* x, void* out, std::int64_t n) {
     for (std::int64_t b = 0; b < n / qk_k; ++b) {
         act_q8_k& blk = blocks[b];
         __m256i q[32];
-        store_f32(blk.d, quantize_vectors<32>(x + b * qk_k, q));
+        store_f32(blk.d, quantize_vectors<32>(x + b * qk_k, 127.0f, q));
         for (int i = 0; i < 8; ++i) store_i8x32(q + 4 * i, blk.qs + 32 * i);
         for (int g = 0; g < 16; ++g) {
             const auto s = static_cast<std::int16_t>(hsum_i32(_mm256_add_epi32(q[2 * g], q[2 * g + 1])));

@@ -48,6 +48,87 @@ HEARTH_AVX2_INLINE __m256i bits_to_bytes_32(const std::uint8_t* p) {
     return _mm256_cmpeq_epi8(_mm256_or_si256(spread, others), _mm256_set1_epi64x(-1));
 }
 
+// ---- Activation quantizers (activation_quant_avx2.cpp, int16_avx2*.cpp) ----
+
+// Quantizes 8·k floats with one scale d = max|x| / qmax: q[i] gets 8 int32, x·(1/d) rounded half to even
+// (cvtps2dq under the default MXCSR) — the scalar quantizers' operations in their order. Returns d.
+template <int k>
+HEARTH_AVX2_INLINE float quantize_vectors(const float* x, float qmax, __m256i* q) {
+    const __m256 sign = _mm256_set1_ps(-0.0f);
+    __m256 v[k];
+    __m256 amax = _mm256_setzero_ps();
+    for (int i = 0; i < k; ++i) {
+        v[i] = _mm256_loadu_ps(x + 8 * i);
+        amax = _mm256_max_ps(amax, _mm256_andnot_ps(sign, v[i]));
+    }
+    __m128 m = _mm_max_ps(_mm256_castps256_ps128(amax), _mm256_extractf128_ps(amax, 1));
+    m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+    m = _mm_max_ss(m, _mm_movehdup_ps(m));
+    const float d = _mm_cvtss_f32(m) / qmax;
+    const __m256 id = _mm256_set1_ps(d != 0.0f ? 1.0f / d : 0.0f);
+    for (int i = 0; i < k; ++i) q[i] = _mm256_cvtps_epi32(_mm256_mul_ps(v[i], id));
+    return d;
+}
+
+// Stores 4 vectors of int32 in int16 range as 32 little-endian int16 in element order. packs works within
+// 128-bit lanes ([q0 lo, q1 lo | q0 hi, q1 hi]); the permute restores the order.
+HEARTH_AVX2_INLINE void store_i16x32(const __m256i* q, std::uint8_t* out) {
+    for (int i = 0; i < 2; ++i) {
+        const __m256i packed = _mm256_packs_epi32(q[2 * i], q[2 * i + 1]);
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 32 * i), _mm256_permute4x64_epi64(packed, 0xD8));
+    }
+}
+
+// Σ of the 32 int32 in 4 vectors.
+HEARTH_AVX2_INLINE int sum_i32x32(const __m256i* q) {
+    return hsum_i32(_mm256_add_epi32(_mm256_add_epi32(q[0], q[1]), _mm256_add_epi32(q[2], q[3])));
+}
+
+// ---- Dot products of the 32-element blocks (dot_avx2_legacy.cpp, int16_avx2.cpp) ----
+
+// Runs `kernel.fma(i, acc)` over blocks 0..nb−1 on two accumulators; adds kernel.extra() at the end. Blocks
+// alternate between the accumulators so consecutive FMAs do not wait on each other.
+template <typename Kernel>
+HEARTH_AVX2_INLINE float run_blocks(Kernel& kernel, std::int64_t nb) {
+    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
+    std::int64_t i = 0;
+    for (; i + 2 <= nb; i += 2) {
+        acc0 = kernel.fma(i, acc0);
+        acc1 = kernel.fma(i + 1, acc1);
+    }
+    if (i < nb) acc0 = kernel.fma(i, acc0);
+    return hsum(_mm256_add_ps(acc0, acc1)) + kernel.extra();
+}
+
+// Q4_1 / Q5_1 against activations with [d, s]: one f16 pair conversion of the weight block's [dw, m] and one
+// multiply by the activation block's [dx, s] (two f32) give [dw·dx, m·s]; lane 0 scales the block's
+// integer dot, lane 1 belongs to the offsets' sum.
+HEARTH_AVX2_INLINE __m128 affine_scales(const std::uint8_t* w_dm, const std::uint8_t* a_ds) {
+    const __m128 dm = _mm_cvtph_ps(_mm_cvtsi32_si128(static_cast<int>(load_u32(w_dm))));
+    const __m128 ds = _mm_castsi128_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(a_ds)));
+    return _mm_mul_ps(dm, ds);
+}
+
+// ---- K-quant super-blocks (dot_avx2_k.cpp, int16_avx2_k.cpp) ----
+
+// Chunk c of a Q4_K / Q5_K super-block as unsigned bytes: lo = group 2c (low nibbles), hi = group 2c + 1
+// (high nibbles). For Q5_K, qh (the block's qh, loaded once) supplies bit g of qh[l] for group g and moves
+// down one bit per group (7 steps at most, so bit 0 of each byte is always that byte's own bit).
+template <bool five_bit>
+HEARTH_AVX2_INLINE void k45_chunk(const std::uint8_t* qs32, __m256i& qh, __m256i& lo, __m256i& hi) {
+    const __m256i m4 = _mm256_set1_epi8(0xF);
+    const __m256i qs = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(qs32));
+    lo = _mm256_and_si256(qs, m4);
+    hi = _mm256_and_si256(_mm256_srli_epi16(qs, 4), m4);
+    if constexpr (five_bit) {
+        const __m256i m1 = _mm256_set1_epi8(1);
+        lo = _mm256_or_si256(lo, _mm256_slli_epi16(_mm256_and_si256(qh, m1), 4));
+        qh = _mm256_srli_epi16(qh, 1);
+        hi = _mm256_or_si256(hi, _mm256_slli_epi16(_mm256_and_si256(qh, m1), 4));
+        qh = _mm256_srli_epi16(qh, 1);
+    }
+}
+
 // The unsigned 6-bit quants u (q = u − 32) of half h of a Q6_K super-block, 32 elements per vector:
 // u[k] holds elements 128h + 32k + l, nibble k/2 of ql[64h + 32(k%2) + l] with bits 2k..2k+1 of qh[32h + l]
 // moved to bits 4..5.

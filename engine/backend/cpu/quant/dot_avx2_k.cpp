@@ -115,8 +115,6 @@ namespace {
 // 2c + 1 (high nibbles).
 template <typename Block, bool five_bit>
 HEARTH_AVX2_INLINE float dot_q45_k(const Block* w, const act_q8_k* a, std::int64_t nb) {
-    const __m256i m4 = _mm256_set1_epi8(0xF);
-    const __m256i m1 = _mm256_set1_epi8(1);
     __m256 acc = _mm256_setzero_ps();
     float acc_min = 0.0f;
     for (std::int64_t b = 0; b < nb; ++b) {
@@ -128,21 +126,12 @@ HEARTH_AVX2_INLINE float dot_q45_k(const Block* w, const act_q8_k* a, std::int64
         const __m256i sc16 = _mm256_broadcastsi128_si256(_mm_cvtepu8_epi16(sc8));
         __m256i pick = _mm256_set1_epi16(0x0100);  // bytes (0, 1): int16 element 0
         const __m256i next = _mm256_set1_epi16(0x0202);
-        __m256i qh;
+        __m256i qh = _mm256_setzero_si256();
         if constexpr (five_bit) qh = load256(w[b].qh);
         __m256i sumi = _mm256_setzero_si256();
         for (int c = 0; c < 4; ++c) {
-            const __m256i qs = load256(w[b].qs + 32 * c);
-            __m256i lo = _mm256_and_si256(qs, m4);
-            __m256i hi = _mm256_and_si256(_mm256_srli_epi16(qs, 4), m4);
-            if constexpr (five_bit) {
-                // bit g of qh[l] for group g = 2c, 2c + 1; qh moves down one bit per group (7 steps at most,
-                // so bit 0 of each byte is always that byte's own bit).
-                lo = _mm256_or_si256(lo, _mm256_slli_epi16(_mm256_and_si256(qh, m1), 4));
-                qh = _mm256_srli_epi16(qh, 1);
-                hi = _mm256_or_si256(hi, _mm256_slli_epi16(_mm256_and_si256(qh, m1), 4));
-                qh = _mm256_srli_epi16(qh, 1);
-            }
+            __m256i lo, hi;
+            k45_chunk<five_bit>(w[b].qs + 32 * c, qh, lo, hi);
             const __m256i p_lo = _mm256_maddubs_epi16(lo, load256(a[b].qs + 64 * c));
             const __m256i p_hi = _mm256_maddubs_epi16(hi, load256(a[b].qs + 64 * c + 32));
             const __m256i s_lo = _mm256_shuffle_epi8(sc16, pick);

@@ -11,19 +11,6 @@ namespace {
 
 HEARTH_AVX2_INLINE __m256i load256(const void* p) { return _mm256_loadu_si256(static_cast<const __m256i*>(p)); }
 
-// Runs `kernel.fma(i, acc)` over blocks 0..nb−1 on two accumulators; adds kernel.extra() at the end.
-template <typename Kernel>
-HEARTH_AVX2_INLINE float run_blocks(Kernel& kernel, std::int64_t nb) {
-    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
-    std::int64_t i = 0;
-    for (; i + 2 <= nb; i += 2) {
-        acc0 = kernel.fma(i, acc0);
-        acc1 = kernel.fma(i + 1, acc1);
-    }
-    if (i < nb) acc0 = kernel.fma(i, acc0);
-    return hsum(_mm256_add_ps(acc0, acc1)) + kernel.extra();
-}
-
 // The split 8+8-bit path: the same weight row against two activation parts (x ≈ d₁q₁ + d₂q₂) in one
 // pass. Both kernels read the same weight block, so after inlining the compiler unpacks it once.
 template <typename Kernel>
@@ -83,9 +70,7 @@ struct Affine {
     const act_q8_1* a;
     __m128 ms = _mm_setzero_ps();
     HEARTH_AVX2_INLINE __m256 fma(std::int64_t i, __m256 acc) {
-        const __m128 dm = _mm_cvtph_ps(_mm_cvtsi32_si128(static_cast<int>(load_u32(w[i].d))));
-        const __m128 ds = _mm_castsi128_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(a[i].d)));
-        const __m128 prod = _mm_mul_ps(dm, ds);
+        const __m128 prod = affine_scales(w[i].d, a[i].d);
         ms = _mm_add_ps(ms, prod);
         __m256i q = nibbles_32(w[i].qs);
         if constexpr (five_bit) {

@@ -13,32 +13,6 @@ namespace {
 HEARTH_AVX2_INLINE __m256i load256(const void* p) { return _mm256_loadu_si256(static_cast<const __m256i*>(p)); }
 HEARTH_AVX2_INLINE __m128i load128(const void* p) { return _mm_loadu_si128(static_cast<const __m128i*>(p)); }
 
-// Quantizes 32 floats to int16 with d = amax / 32767 (the scalar quantizer's operations, in its order) and
-// stores them in element order. Returns d; the 32 values' sum goes to *sum when asked.
-HEARTH_AVX2_INLINE float quantize_block16(const float* x, std::uint8_t* qs, int* sum) {
-    const __m256 sign = _mm256_set1_ps(-0.0f);
-    __m256 v[4];
-    __m256 amax = _mm256_setzero_ps();
-    for (int i = 0; i < 4; ++i) {
-        v[i] = _mm256_loadu_ps(x + 8 * i);
-        amax = _mm256_max_ps(amax, _mm256_andnot_ps(sign, v[i]));
-    }
-    __m128 m = _mm_max_ps(_mm256_castps256_ps128(amax), _mm256_extractf128_ps(amax, 1));
-    m = _mm_max_ps(m, _mm_movehl_ps(m, m));
-    m = _mm_max_ss(m, _mm_movehdup_ps(m));
-    const float d = _mm_cvtss_f32(m) / 32767.0f;
-    const __m256 id = _mm256_set1_ps(d != 0.0f ? 1.0f / d : 0.0f);
-    __m256i q[4];
-    for (int i = 0; i < 4; ++i) q[i] = _mm256_cvtps_epi32(_mm256_mul_ps(v[i], id));
-    // packs works within 128-bit lanes ([q0 lo, q1 lo | q0 hi, q1 hi]); the permute restores element order.
-    for (int i = 0; i < 2; ++i) {
-        const __m256i packed = _mm256_packs_epi32(q[2 * i], q[2 * i + 1]);
-        _mm256_storeu_si256(reinterpret_cast<__m256i*>(qs + 32 * i), _mm256_permute4x64_epi64(packed, 0xD8));
-    }
-    if (sum) *sum = hsum_i32(_mm256_add_epi32(_mm256_add_epi32(q[0], q[1]), _mm256_add_epi32(q[2], q[3])));
-    return d;
-}
-
 // Σ over one block of w·q for weights `lo` (elements 0..15) and `hi` (16..31) as int16: 8 int32 lanes.
 HEARTH_AVX2_INLINE __m256i dot_block16(__m256i lo, __m256i hi, const std::uint8_t* qs16) {
     return _mm256_add_epi32(_mm256_madd_epi16(lo, load256(qs16)), _mm256_madd_epi16(hi, load256(qs16 + 32)));
@@ -56,20 +30,6 @@ HEARTH_AVX2_INLINE void five_bit_16x2(const std::uint8_t* qs, const std::uint8_t
     const __m256i q = _mm256_or_si256(nibbles_32(qs), _mm256_and_si256(bits_to_bytes_32(qh), _mm256_set1_epi8(0x10)));
     lo = _mm256_cvtepu8_epi16(_mm256_castsi256_si128(q));
     hi = _mm256_cvtepu8_epi16(_mm256_extracti128_si256(q, 1));
-}
-
-// Runs `kernel.fma(i, acc)` over blocks 0..nb−1 on two accumulators (so consecutive FMAs do not wait on
-// each other); adds kernel.extra() at the end.
-template <typename Kernel>
-HEARTH_AVX2_INLINE float run_blocks(Kernel& kernel, std::int64_t nb) {
-    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
-    std::int64_t i = 0;
-    for (; i + 2 <= nb; i += 2) {
-        acc0 = kernel.fma(i, acc0);
-        acc1 = kernel.fma(i + 1, acc1);
-    }
-    if (i < nb) acc0 = kernel.fma(i, acc0);
-    return hsum(_mm256_add_ps(acc0, acc1)) + kernel.extra();
 }
 
 // Symmetric weights (Q4_0, Q5_0, Q8_0): `Widen` turns block i into its two int16 halves.
@@ -95,9 +55,7 @@ struct Affine {
     const act_q16_1* a;
     __m128 ms = _mm_setzero_ps();
     HEARTH_AVX2_INLINE __m256 fma(std::int64_t i, __m256 acc) {
-        const __m128 dm = _mm_cvtph_ps(_mm_cvtsi32_si128(static_cast<int>(load_u32(w[i].d))));
-        const __m128 ds = _mm_castsi128_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(a[i].d)));
-        const __m128 prod = _mm_mul_ps(dm, ds);
+        const __m128 prod = affine_scales(w[i].d, a[i].d);
         ms = _mm_add_ps(ms, prod);
         __m256i lo, hi;
         Widen{}(w[i], lo, hi);
@@ -140,17 +98,21 @@ struct WidenQ8_0 {
 
 HEARTH_AVX2 void quantize_q16_0(const float* x, void* out, std::int64_t n) {
     auto* blocks = static_cast<act_q16_0*>(out);
-    for (std::int64_t b = 0; b < n / qk_legacy; ++b)
-        store_f32(blocks[b].d, quantize_block16(x + b * qk_legacy, blocks[b].qs, nullptr));
+    for (std::int64_t b = 0; b < n / qk_legacy; ++b) {
+        __m256i q[4];
+        store_f32(blocks[b].d, quantize_vectors<4>(x + b * qk_legacy, 32767.0f, q));
+        store_i16x32(q, blocks[b].qs);
+    }
 }
 
 HEARTH_AVX2 void quantize_q16_1(const float* x, void* out, std::int64_t n) {
     auto* blocks = static_cast<act_q16_1*>(out);
     for (std::int64_t b = 0; b < n / qk_legacy; ++b) {
-        int sum = 0;
-        const float d = quantize_block16(x + b * qk_legacy, blocks[b].qs, &sum);
+        __m256i q[4];
+        const float d = quantize_vectors<4>(x + b * qk_legacy, 32767.0f, q);
+        store_i16x32(q, blocks[b].qs);
         store_f32(blocks[b].d, d);
-        store_f32(blocks[b].s, d * static_cast<float>(sum));
+        store_f32(blocks[b].s, d * static_cast<float>(sum_i32x32(q)));
     }
 }
 

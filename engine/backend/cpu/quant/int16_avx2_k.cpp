@@ -25,8 +25,6 @@ HEARTH_AVX2_INLINE __m256i scaled_dot32(__m256i u, __m256i scale, const std::uin
 
 template <typename Block, bool five_bit>
 HEARTH_AVX2_INLINE float dot_q45_k(const Block* w, const act_q16_k* a, std::int64_t nb) {
-    const __m256i m4 = _mm256_set1_epi8(0xF);
-    const __m256i m1 = _mm256_set1_epi8(1);
     __m256 acc = _mm256_setzero_ps();
     float acc_min = 0.0f;
     for (std::int64_t b = 0; b < nb; ++b) {
@@ -36,19 +34,12 @@ HEARTH_AVX2_INLINE float dot_q45_k(const Block* w, const act_q16_k* a, std::int6
         const __m256i mn = _mm256_cvtepu8_epi32(_mm_cvtsi64_si128(static_cast<long long>(sc_mn.hi)));
         const int min_sum = hsum_i32(_mm256_mullo_epi32(mn, load256(a[b].sums)));
         acc_min += f16_hw(w[b].dmin) * dx * static_cast<float>(min_sum);
-        __m256i qh;
+        __m256i qh = _mm256_setzero_si256();
         if constexpr (five_bit) qh = load256(w[b].qh);
         __m256i sumi = _mm256_setzero_si256();
         for (int c = 0; c < 4; ++c) {
-            const __m256i qs = load256(w[b].qs + 32 * c);
-            __m256i lo = _mm256_and_si256(qs, m4);
-            __m256i hi = _mm256_and_si256(_mm256_srli_epi16(qs, 4), m4);
-            if constexpr (five_bit) {
-                lo = _mm256_or_si256(lo, _mm256_slli_epi16(_mm256_and_si256(qh, m1), 4));
-                qh = _mm256_srli_epi16(qh, 1);
-                hi = _mm256_or_si256(hi, _mm256_slli_epi16(_mm256_and_si256(qh, m1), 4));
-                qh = _mm256_srli_epi16(qh, 1);
-            }
+            __m256i lo, hi;
+            k45_chunk<five_bit>(w[b].qs + 32 * c, qh, lo, hi);
             const auto sc_lo = static_cast<short>(sc_mn[2 * c]), sc_hi = static_cast<short>(sc_mn[2 * c + 1]);
             sumi = _mm256_add_epi32(sumi, scaled_dot32(lo, _mm256_set1_epi16(sc_lo), a[b].qs + 128 * c));
             sumi = _mm256_add_epi32(sumi, scaled_dot32(hi, _mm256_set1_epi16(sc_hi), a[b].qs + 128 * c + 64));
@@ -62,26 +53,12 @@ HEARTH_AVX2_INLINE float dot_q45_k(const Block* w, const act_q16_k* a, std::int6
 
 HEARTH_AVX2 void quantize_q16_k(const float* x, void* out, std::int64_t n) {
     auto* blocks = static_cast<act_q16_k*>(out);
-    const __m256 sign = _mm256_set1_ps(-0.0f);
     for (std::int64_t b = 0; b < n / qk_k; ++b) {
-        const float* xb = x + b * qk_k;
-        __m256 amax = _mm256_setzero_ps();
-        for (int i = 0; i < qk_k; i += 8) amax = _mm256_max_ps(amax, _mm256_andnot_ps(sign, _mm256_loadu_ps(xb + i)));
-        __m128 m = _mm_max_ps(_mm256_castps256_ps128(amax), _mm256_extractf128_ps(amax, 1));
-        m = _mm_max_ps(m, _mm_movehl_ps(m, m));
-        m = _mm_max_ss(m, _mm_movehdup_ps(m));
-        const float d = _mm_cvtss_f32(m) / 32767.0f;
-        const __m256 id = _mm256_set1_ps(d != 0.0f ? 1.0f / d : 0.0f);
-        store_f32(blocks[b].d, d);
+        __m256i q[32];
+        store_f32(blocks[b].d, quantize_vectors<32>(x + b * qk_k, 32767.0f, q));
         for (int g = 0; g < 8; ++g) {
-            __m256i q[4];
-            for (int i = 0; i < 4; ++i) q[i] = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_loadu_ps(xb + 32 * g + 8 * i), id));
-            for (int i = 0; i < 2; ++i) {
-                const __m256i packed = _mm256_packs_epi32(q[2 * i], q[2 * i + 1]);
-                _mm256_storeu_si256(reinterpret_cast<__m256i*>(blocks[b].qs + 64 * g + 32 * i),
-                                    _mm256_permute4x64_epi64(packed, 0xD8));
-            }
-            const std::int32_t sum = hsum_i32(_mm256_add_epi32(_mm256_add_epi32(q[0], q[1]), _mm256_add_epi32(q[2], q[3])));
+            store_i16x32(q + 4 * g, blocks[b].qs + 64 * g);
+            const std::int32_t sum = sum_i32x32(q + 4 * g);
             std::memcpy(blocks[b].sums + 4 * g, &sum, sizeof sum);
         }
     }
