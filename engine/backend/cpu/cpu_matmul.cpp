@@ -4,7 +4,6 @@
 // token of the batch, so a weight row is read from memory once per matmul and then reused from cache for
 // all tokens. Decode (one token) is then a pure stream over the weights, which is the memory-bound limit.
 #include <algorithm>
-#include <vector>
 
 #include "backend/cpu/cpu_backend.h"
 #include "backend/cpu/quant/row_kernels.h"
@@ -109,7 +108,9 @@ void CpuBackend::matmuls(const Tensor& x, std::span<const MatmulTarget> targets)
     // and V (or gate and up) instead of once per matrix. Anything else runs matrix by matrix.
     const std::int64_t n_tokens = x.rows;
     const std::int64_t in = x.cols;
-    bool one_job = m_matmul_path == MatmulPath::int16 && n_tokens <= 4 && targets.size() > 1;
+    constexpr std::size_t k_max_targets = 4;  // Q, K, V; gate, up
+    bool one_job = m_matmul_path == MatmulPath::int16 && n_tokens <= 4 && targets.size() > 1 &&
+                   targets.size() <= k_max_targets;
     for (const MatmulTarget& target : targets) {
         const RowKernels* kernels = row_kernels(target.weight->matrix.type);
         one_job = one_job && kernels->dot_quantized16 != nullptr && target.weight->matrix.cols == in;
@@ -140,14 +141,14 @@ void CpuBackend::matmuls(const Tensor& x, std::span<const MatmulTarget> targets)
             quantizer[f]->quantize_activations16(x.row_f32(t), xq_all + offset[f] + row_size[f] * static_cast<std::size_t>(t), in);
     }
     // Tasks of all matrices, in order: task k belongs to the target whose range holds it.
-    std::vector<std::int64_t> first_task(targets.size() + 1, 0);
-    std::vector<std::int64_t> grains(targets.size());
+    std::int64_t first_task[k_max_targets + 1] = {};
+    std::int64_t grains[k_max_targets] = {};
     for (std::size_t i = 0; i < targets.size(); ++i) {
         const Tensor& w = targets[i].weight->matrix;
         grains[i] = row_grain(w, n_tokens, m_pool.size());
         first_task[i + 1] = first_task[i] + (w.rows + grains[i] - 1) / grains[i];
     }
-    m_pool.run(first_task.back(), 1, [&](std::int64_t begin, std::int64_t end) {
+    m_pool.run(first_task[targets.size()], 1, [&](std::int64_t begin, std::int64_t end) {
         for (std::int64_t task = begin; task < end; ++task) {
             std::size_t i = 0;
             while (first_task[i + 1] <= task) ++i;
