@@ -90,6 +90,22 @@ inline std::vector<std::size_t> f16_fields(TensorType t) {
     }
 }
 
+// Three blocks of `t` with every byte `fill` except the f16 scales (d = 1, m / dmin = −0.5): with fills
+// 0x00/0x7F/0x80/0xFF they hold the largest unsigned quants (15, 31, 63, all scale bits set), Q8_0's −128 and
+// Q6_K's −128 scales, the cases where an integer path could saturate or overflow.
+inline std::vector<std::uint8_t> extreme_blocks(TensorType t, std::uint8_t fill) {
+    const auto& tr = hearth::traits(t);
+    std::vector<std::uint8_t> raw(std::size_t(3 * tr.block_bytes), fill);
+    const auto fields = f16_fields(t);
+    for (int b = 0; b < 3; ++b) {
+        for (std::size_t f = 0; f < fields.size(); ++f) {
+            const std::uint16_t h = f == 0 ? 0x3C00 : 0xB800;
+            std::memcpy(&raw[std::size_t(b * tr.block_bytes) + fields[f]], &h, 2);
+        }
+    }
+    return raw;
+}
+
 inline QString type_name(TensorType t) { return QString::fromLatin1(hearth::name(t).data(), int(hearth::name(t).size())); }
 
 

@@ -265,14 +265,7 @@ private slots:
         const auto& tr = hearth::traits(t);
         const int n = int(tr.block_elements) * 3;
         for (const std::uint8_t fill : {0x00, 0x7F, 0x80, 0xFF}) {
-            std::vector<std::uint8_t> raw(std::size_t(3 * tr.block_bytes), fill);
-            for (int b = 0; b < 3; ++b) {
-                const auto fields = f16_fields(t);
-                for (std::size_t f = 0; f < fields.size(); ++f) {
-                    const std::uint16_t h = f == 0 ? 0x3C00 : 0xB800;  // d = 1, m / dmin = −0.5
-                    std::memcpy(&raw[std::size_t(b * tr.block_bytes) + fields[f]], &h, 2);
-                }
-            }
+            const std::vector<std::uint8_t> raw = extreme_blocks(t, fill);
             std::vector<float> w(static_cast<std::size_t>(n));
             hearth::cpu::row_kernels_scalar(t)->dequantize(raw.data(), w.data(), n);
             for (int pattern = 0; pattern < 3; ++pattern) {
