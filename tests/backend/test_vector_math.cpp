@@ -1,5 +1,5 @@
 // The CPU backend's small vector loops (engine/backend/cpu/vector_math.h) against double-precision
-// references: the vector exp behind softmax and SwiGLU, and attention's row dot / accumulate.
+// references: the vector exp behind softmax and SwiGLU, and attention's row dot / accumulate / maximum.
 //
 // Tolerances: exp within 4·2^-24 relative of exp computed in double (the Cephes polynomial is specified at
 // about 2 ulp; 4 leaves room for the FMA/non-FMA rounding of the range reduction), SiLU the same plus one
@@ -81,6 +81,25 @@ private slots:
                          qPrintable(QStringLiteral("n %1, i %2: %3 vs %4").arg(n).arg(i).arg(double(out[std::size_t(i)]), 0, 'g', 9).arg(ref, 0, 'g', 9)));
             }
         }
+    }
+
+    void maxValueSkipsNaN() {
+        // Every length from 0 to 40, the maximum anywhere (vector body or tail), NaNs ignored.
+        std::mt19937 rng(3);
+        std::uniform_real_distribution<float> u(-50.0f, 50.0f);
+        const float nan = std::numeric_limits<float>::quiet_NaN();
+        QCOMPARE(max_value(nullptr, 0), -std::numeric_limits<float>::infinity());
+        for (int count = 1; count <= 40; ++count)
+            for (int at = 0; at < count; ++at) {
+                std::vector<float> v(static_cast<std::size_t>(count));
+                for (auto& x : v) x = u(rng);
+                v[std::size_t(at)] = 100.0f + float(at);
+                v[std::size_t((at + 3) % count)] = count > 1 ? nan : v[std::size_t(at)];
+                if (count > 1 && (at + 3) % count == at) continue;
+                QCOMPARE(max_value(v.data(), count), 100.0f + float(at));
+            }
+        const float all_nan[9] = {nan, nan, nan, nan, nan, nan, nan, nan, nan};
+        QCOMPARE(max_value(all_nan, 9), -std::numeric_limits<float>::infinity());
     }
 
     void dotAndAccumulateRows() {

@@ -68,7 +68,19 @@ namespace {
 constexpr std::int32_t k_pass_positions = 64;
 // Decode has few (token, kv head) pairs; their positions are then cut into chunks of at least this many
 // so every thread gets work, and the chunks' partial softmaxes are merged at the end.
-constexpr std::int32_t k_min_chunk_positions = 128;
+constexpr std::int32_t k_min_chunk_positions = 32;
+
+// Positions per task. With fewer (token, kv head) pairs than a few per thread, the positions are cut into
+// chunks so that the tasks come to a multiple of the thread count: SmolLM2's 3 KV heads on 2 threads as
+// 3 whole tasks left one thread with two of them.
+std::int32_t chunk_positions(std::int64_t pairs, std::int32_t most_visible, int threads) {
+    const std::int64_t wanted_tasks = 4 * static_cast<std::int64_t>(threads);
+    if (threads == 1 || pairs >= wanted_tasks || most_visible < 2 * k_min_chunk_positions) return most_visible;
+    std::int64_t chunks = (wanted_tasks + pairs - 1) / pairs;
+    while ((pairs * chunks) % threads != 0) ++chunks;  // at most threads − 1 steps
+    const auto by_count = static_cast<std::int32_t>((most_visible + chunks - 1) / chunks);
+    return std::max(k_min_chunk_positions, by_count);
+}
 }  // namespace
 
 void CpuBackend::attention(const Tensor& q, const KvLayer& cache, const BatchLayout& batch,
@@ -106,12 +118,7 @@ void CpuBackend::attention(const Tensor& q, const KvLayer& cache, const BatchLay
     for (std::int32_t t = 0; t < batch.n_tokens; ++t)
         most_visible = std::max(most_visible, batch.positions[t] - first_visible(params, batch.positions[t]) + 1);
     const std::int64_t pairs = static_cast<std::int64_t>(batch.n_tokens) * params.n_kv_heads;
-    const std::int64_t wanted_tasks = 4 * static_cast<std::int64_t>(m_pool.size());
-    std::int32_t chunk = most_visible;
-    if (pairs < wanted_tasks && most_visible >= 2 * k_min_chunk_positions) {
-        const auto chunks = static_cast<std::int32_t>((wanted_tasks + pairs - 1) / pairs);
-        chunk = std::max(k_min_chunk_positions, (most_visible + chunks - 1) / chunks);
-    }
+    const std::int32_t chunk = chunk_positions(pairs, most_visible, m_pool.size());
     const std::int32_t n_chunks = (most_visible + chunk - 1) / chunk;
     // With several chunks, each (token, head, chunk) leaves [max, sum, acc[head_dim]] here for the merge.
     const std::size_t partial_floats = static_cast<std::size_t>(head_dim) + 2;
@@ -162,12 +169,12 @@ void CpuBackend::attention(const Tensor& q, const KvLayer& cache, const BatchLay
                         if (scaled)
                             for (std::int32_t j = 0; j < run; ++j) s[j] *= cache.key_scales.row_f32(slot + j)[kv_head];
                     });
-                    float pass_max = -std::numeric_limits<float>::infinity();
-                    for (std::int32_t j = 0; j < count; ++j) {
-                        float& score = scores[static_cast<std::size_t>(j)];
-                        if (params.logit_softcap > 0.0f) score = params.logit_softcap * std::tanh(score / params.logit_softcap);
-                        pass_max = std::max(pass_max, score);
-                    }
+                    if (params.logit_softcap > 0.0f)
+                        for (std::int32_t j = 0; j < count; ++j) {
+                            float& score = scores[static_cast<std::size_t>(j)];
+                            score = params.logit_softcap * std::tanh(score / params.logit_softcap);
+                        }
+                    const float pass_max = max_value(scores.data(), count);
                     // Online softmax: a new maximum rescales what the earlier passes accumulated.
                     float& running_max = maxima[static_cast<std::size_t>(g)];
                     if (pass_max > running_max) {
@@ -219,7 +226,10 @@ void CpuBackend::attention(const Tensor& q, const KvLayer& cache, const BatchLay
     if (n_chunks == 1) return;
 
     // Merge the chunks: out = Σ_c acc_c·e^(m_c − M) / Σ_c sum_c·e^(m_c − M), M the largest chunk maximum.
-    m_pool.run(static_cast<std::int64_t>(batch.n_tokens) * params.n_heads, 1, [&](std::int64_t begin, std::int64_t end) {
+    // Decode's merge is a few thousand floats: in one piece on this thread, which beats waking another.
+    const std::int64_t merge_items = static_cast<std::int64_t>(batch.n_tokens) * params.n_heads;
+    const std::int64_t merge_grain = std::max<std::int64_t>(1, 16384 / (static_cast<std::int64_t>(n_chunks) * head_dim));
+    m_pool.run(merge_items, merge_grain, [&](std::int64_t begin, std::int64_t end) {
         for (std::int64_t item = begin; item < end; ++item) {
             const float* partials = m_attention_partials.data() + static_cast<std::size_t>(item) * static_cast<std::size_t>(n_chunks) * partial_floats;
             float top = -std::numeric_limits<float>::infinity();

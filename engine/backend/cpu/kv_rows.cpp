@@ -8,6 +8,8 @@
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
+
+#include "backend/cpu/avx2_float.h"
 #define HEARTH_KV_ROWS_AVX2 1
 #define HEARTH_KV_AVX2 __attribute__((target("avx2,fma,f16c")))
 #define HEARTH_KV_AVX2_INLINE __attribute__((target("avx2,fma,f16c"), always_inline)) inline
@@ -160,12 +162,8 @@ void accumulate_rows_f32_vector(const void* rows, std::size_t row_bytes, const f
 #ifdef HEARTH_KV_ROWS_AVX2
 // ---- AVX2 kernels: 8 elements per step, FMA, the scalar decoder for a tail of n % 8.
 
-HEARTH_KV_AVX2_INLINE float hsum(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
+using avx2::hsum;
+using avx2::hsum8;
 
 template <class D>
 HEARTH_KV_AVX2 void dot_rows_avx2(const float* q, const void* rows, std::size_t row_bytes, std::int32_t count,
@@ -173,6 +171,21 @@ HEARTH_KV_AVX2 void dot_rows_avx2(const float* q, const void* rows, std::size_t 
     const std::int32_t n8 = n & ~7;
     const float s = scale * D::factor;
     std::int32_t j = 0;
+    if (n8 == n) {
+        // Eight keys at a time: eight independent FMA chains keep both FMA units busy.
+        const __m256 vs = _mm256_set1_ps(s);
+        for (; j + 8 <= count; j += 8) {
+            __m256 a[8];
+#pragma GCC unroll 8
+            for (int k = 0; k < 8; ++k) a[k] = _mm256_setzero_ps();
+            for (std::int32_t i = 0; i < n; i += 8) {
+                const __m256 qv = _mm256_loadu_ps(q + i);
+#pragma GCC unroll 8
+                for (int k = 0; k < 8; ++k) a[k] = _mm256_fmadd_ps(qv, D::load8(row_at<D>(rows, row_bytes, j + k) + i), a[k]);
+            }
+            _mm256_storeu_ps(scores + j, _mm256_mul_ps(hsum8(a), vs));
+        }
+    }
     // Four keys at a time: each slice of q is loaded once for four rows.
     for (; j + 4 <= count; j += 4) {
         const auto* r0 = row_at<D>(rows, row_bytes, j);
@@ -227,11 +240,13 @@ template <class D, int lanes>
 HEARTH_KV_AVX2_INLINE void accumulate_chunk_avx2(const void* rows, std::size_t row_bytes, std::int32_t offset,
                                                  const float* weights, std::int32_t count, float* acc) {
     __m256 a[lanes];
+#pragma GCC unroll 8
     for (int k = 0; k < lanes; ++k) a[k] = _mm256_loadu_ps(acc + 8 * k);
     for (std::int32_t j = 0; j < count; ++j) {
         const __m256 wv = _mm256_set1_ps(weights[j] * D::factor);
         const auto* r = row_at<D>(rows, row_bytes, j) + offset;
         if constexpr (lanes % 2 == 0) {
+#pragma GCC unroll 8
             for (int k = 0; k < lanes; k += 2) {
                 __m256 lo, hi;
                 D::load16(r + 8 * k, lo, hi);
@@ -239,9 +254,11 @@ HEARTH_KV_AVX2_INLINE void accumulate_chunk_avx2(const void* rows, std::size_t r
                 a[k + 1] = _mm256_fmadd_ps(wv, hi, a[k + 1]);
             }
         } else {
+#pragma GCC unroll 8
             for (int k = 0; k < lanes; ++k) a[k] = _mm256_fmadd_ps(wv, D::load8(r + 8 * k), a[k]);
         }
     }
+#pragma GCC unroll 8
     for (int k = 0; k < lanes; ++k) _mm256_storeu_ps(acc + 8 * k, a[k]);
 }
 
