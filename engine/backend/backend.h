@@ -51,6 +51,9 @@ struct Tensor {
 struct Weight {
     Tensor matrix;
     Tensor bias;  // data == nullptr when the layer has none
+    // How the backend rearranged the matrix's rows in prepare_weights (its own code; 0: as the file stores
+    // them). Only the backend that set it reads it.
+    std::uint8_t layout = 0;
     bool has_bias() const { return bias.data != nullptr; }
 };
 
@@ -151,6 +154,14 @@ public:
     virtual void upload(void* dst, const void* src, std::size_t bytes) = 0;
     virtual void download(void* dst, const void* src, std::size_t bytes) = 0;
     virtual void synchronize() = 0;
+    // Once all of a model's weights are known: the backend may move matrices into memory and a row layout
+    // of its choosing (the CPU backend repacks Q4_1 for its int16 kernels; a GPU backend would upload),
+    // updating the Weights in place. Returns the buffer now holding them, which must outlive them, or none
+    // when every matrix stays where it is. The default keeps them all.
+    virtual Result<std::unique_ptr<Buffer>> prepare_weights(std::span<Weight* const> weights) {
+        (void)weights;
+        return std::unique_ptr<Buffer>{};
+    }
 
     // out[i, :] = table[ids[i], :] as F32. ids: [out.rows] in backend memory.
     virtual void embed(const Tensor& table, const std::int32_t* ids, const Tensor& out) = 0;

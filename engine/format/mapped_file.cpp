@@ -1,6 +1,7 @@
 #include "format/mapped_file.h"
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <utility>
 
@@ -56,6 +57,20 @@ MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
 }
 
 MappedFile::~MappedFile() { release(); }
+
+bool MappedFile::contains(const void* p, std::size_t n) const {
+    const auto begin = reinterpret_cast<std::uintptr_t>(m_data), at = reinterpret_cast<std::uintptr_t>(p);
+    return m_data != nullptr && at >= begin && n <= m_size && at - begin <= m_size - n;
+}
+
+void MappedFile::drop_pages(const void* p, std::size_t n) const {
+    if (!contains(p, n)) return;
+    const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+    const auto at = reinterpret_cast<std::uintptr_t>(p);
+    const std::uintptr_t first = (at + page - 1) / page * page, last = (at + n) / page * page;
+    // A private read-only file mapping: dropped pages come back from the file if anyone reads them.
+    if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
+}
 
 void MappedFile::release() {
     if (m_data) ::munmap(m_data, m_size);

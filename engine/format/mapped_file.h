@@ -23,6 +23,11 @@ public:
     std::span<const std::byte> bytes() const { return {static_cast<const std::byte*>(m_data), m_size}; }
     std::size_t size() const { return m_size; }
     const std::filesystem::path& path() const { return m_path; }
+    // Whether [p, p + n) lies inside the mapping.
+    bool contains(const void* p, std::size_t n) const;
+    // Tells the OS this process will not read [p, p + n) again for now (a copy lives elsewhere): the whole
+    // pages inside it leave the resident set. Reading them later still works, from the file.
+    void drop_pages(const void* p, std::size_t n) const;
 
 private:
     void release();

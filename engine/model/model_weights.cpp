@@ -91,6 +91,27 @@ public:
         }
         check_nothing_left_over();
         touch_pages(progress);
+        prepare_for_backend();
+    }
+
+    // The backend's chance to move the matrices into its own memory and layout (backend.h).
+    void prepare_for_backend() {
+        std::vector<backend::Weight*> all;
+        for (LayerWeights& l : m_out.layers)
+            for (backend::Weight* w : {&l.q, &l.k, &l.v, &l.o, &l.gate, &l.up, &l.down}) all.push_back(w);
+        all.push_back(&m_out.output);
+        std::vector<const void*> before;
+        for (const backend::Weight* w : all) before.push_back(w->matrix.data);
+        auto buffer = m_backend.prepare_weights(all);
+        if (!buffer) fail(buffer.error().message);
+        if (*buffer) m_out.buffers.push_back(std::move(buffer).value());
+        // The file's pages of every matrix that moved are not read again (a tied embedding's rows come back
+        // from the file when looked up): out of the resident set, so the model counts once.
+        for (std::size_t i = 0; i < all.size(); ++i) {
+            if (all[i]->matrix.data == before[i]) continue;
+            const std::size_t bytes = all[i]->matrix.row_bytes * static_cast<std::size_t>(all[i]->matrix.rows);
+            for (const auto& file : m_out.files) file->drop_pages(before[i], bytes);
+        }
     }
 
 private:

@@ -1,11 +1,13 @@
 // CpuBackend::matmul and matmuls on every matmul path, with quantized weights of the types SmolLM2 uses
 // (Q4_1, Q8_0) and a bias: matmuls (one job for several matrices at decode) must give exactly what matmul
 // gives matrix by matrix, and every path must stay within its activation quantization bound of an f64
-// reference computed from the dequantized weights.
+// reference computed from the dequantized weights; and all of it again after prepare_weights, which on the
+// int16 path moves every matrix into the backend's buffer and repacks Q4_1 (the split layout).
 #include <QtTest/QTest>
 
 #include <cmath>
 #include <cstddef>
+#include <memory>
 #include <random>
 #include <vector>
 
@@ -72,13 +74,17 @@ private slots:
         QTest::addColumn<int>("path");
         QTest::addColumn<int>("tokens");
         QTest::addColumn<bool>("k_types");
+        QTest::addColumn<bool>("prepared");
         for (int path : {int(cpu::MatmulPath::int16), int(cpu::MatmulPath::split8), int(cpu::MatmulPath::int8),
                          int(cpu::MatmulPath::exact)}) {
             for (int tokens : {1, 3, 9}) {
                 for (bool k_types : {false, true}) {
-                    QTest::newRow(qPrintable(QStringLiteral("%1, %2 tokens%3").arg(QString::fromUtf8(cpu::name(cpu::MatmulPath(path)).data()))
-                                                 .arg(tokens).arg(k_types ? ", with K types" : "")))
-                        << path << tokens << k_types;
+                    for (bool prepared : {false, true}) {
+                        QTest::newRow(qPrintable(QStringLiteral("%1, %2 tokens%3%4").arg(QString::fromUtf8(cpu::name(cpu::MatmulPath(path)).data()))
+                                                     .arg(tokens).arg(k_types ? ", with K types" : "")
+                                                     .arg(prepared ? ", prepared" : "")))
+                            << path << tokens << k_types << prepared;
+                    }
                 }
             }
         }
@@ -87,6 +93,7 @@ private slots:
         QFETCH(int, path);
         QFETCH(int, tokens);
         QFETCH(bool, k_types);
+        QFETCH(bool, prepared);
         // SmolLM2's types, or a mix of all three int16 activation formats (K types need rows of 256s).
         const std::int64_t in = k_types ? 512 : 576;
         cpu::CpuBackend backend(cpu::CpuBackendOptions{2, cpu::MatmulPath(path)});
@@ -95,6 +102,23 @@ private slots:
         weights.push_back(random_weight(TensorType::Q8_0, 192, in, true, 2));
         weights.push_back(random_weight(TensorType::Q4_1, 1537, in, true, 3));  // odd: a lone last row
         if (k_types) weights.push_back(random_weight(TensorType::Q6_K, 300, in, false, 4));
+        // prepare_weights (as the model loader calls it): on the int16 path every matrix moves into the
+        // backend's buffer, Q4_1 into the split layout where the vector kernels exist; elsewhere nothing moves.
+        std::unique_ptr<be::Buffer> arena;
+        if (prepared) {
+            std::vector<be::Weight*> all;
+            for (HostWeight& w : weights) all.push_back(&w.weight);
+            auto result = backend.prepare_weights(all);
+            QVERIFY(bool(result));
+            arena = std::move(result).value();
+            const bool moves = path == int(cpu::MatmulPath::int16);
+            QCOMPARE(arena != nullptr, moves);
+            for (const HostWeight& w : weights) {
+                QCOMPARE(w.weight.matrix.data != static_cast<const void*>(w.bytes.data()), moves);
+                QCOMPARE(hearth::cpu::RowLayout(w.weight.layout), moves ? hearth::cpu::preferred_row_layout(w.weight.matrix.type)
+                                                                        : hearth::cpu::RowLayout::as_stored);
+            }
+        }
         std::mt19937 rng(9);
         std::vector<float> x(static_cast<std::size_t>(tokens * in));
         for (auto& v : x) v = std::uniform_real_distribution<float>(-2.0f, 2.0f)(rng);

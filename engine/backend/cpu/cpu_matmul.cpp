@@ -39,7 +39,7 @@ std::string_view name(MatmulPath path) {
 }
 
 void CpuBackend::matmul(const Tensor& x, const Weight& w, const Tensor& out) {
-    const RowKernels* kernels = row_kernels(w.matrix.type);
+    const RowKernels* kernels = kernels_for(w);
     const std::int64_t n_tokens = x.rows;
     const std::int64_t in = w.matrix.cols;
     const float* bias = w.has_bias() ? w.bias.f32() : nullptr;
@@ -112,7 +112,7 @@ void CpuBackend::matmuls(const Tensor& x, std::span<const MatmulTarget> targets)
     bool one_job = m_matmul_path == MatmulPath::int16 && n_tokens <= 4 && targets.size() > 1 &&
                    targets.size() <= k_max_targets;
     for (const MatmulTarget& target : targets) {
-        const RowKernels* kernels = row_kernels(target.weight->matrix.type);
+        const RowKernels* kernels = kernels_for(*target.weight);
         one_job = one_job && kernels->dot_quantized16 != nullptr && target.weight->matrix.cols == in;
     }
     if (!one_job) {
@@ -120,12 +120,12 @@ void CpuBackend::matmuls(const Tensor& x, std::span<const MatmulTarget> targets)
         return;
     }
     // Activations in every int16 format some target needs, one after the other, n_tokens rows each.
-    constexpr int k_formats = 4;  // Activation16::none, q16_0, q16_1, q16_k
+    constexpr int k_formats = 5;  // Activation16::none, q16_0, q16_1, q16_k, q16_1s
     std::size_t offset[k_formats] = {}, row_size[k_formats] = {};
     const RowKernels* quantizer[k_formats] = {};
     std::size_t total = 0;
     for (const MatmulTarget& target : targets) {
-        const RowKernels* kernels = row_kernels(target.weight->matrix.type);
+        const RowKernels* kernels = kernels_for(*target.weight);
         const auto f = static_cast<std::size_t>(kernels->activation16);
         if (quantizer[f] != nullptr) continue;
         quantizer[f] = kernels;
@@ -153,7 +153,7 @@ void CpuBackend::matmuls(const Tensor& x, std::span<const MatmulTarget> targets)
             std::size_t i = 0;
             while (first_task[i + 1] <= task) ++i;
             const Weight& weight = *targets[i].weight;
-            const RowKernels* kernels = row_kernels(weight.matrix.type);
+            const RowKernels* kernels = kernels_for(weight);
             const auto f = static_cast<std::size_t>(kernels->activation16);
             const std::byte* xq = xq_all + offset[f];
             const std::size_t row_bytes = row_size[f];

@@ -33,6 +33,15 @@ void dequantize_activations(TensorType activation_type, const void* x_quantized,
 
 void dequantize_activations16(Activation16 format, const void* x_quantized, float* out, std::int64_t n) {
     if (format == Activation16::none) return;
+    if (format == Activation16::q16_1s) {
+        const quant::act_q16_1s_row a = quant::act_q16_1s_row::at(x_quantized, n);
+        for (std::int64_t b = 0; b < a.nb; ++b) {
+            const float d = quant::load_f32(a.d + 4 * b);
+            for (int i = 0; i < quant::qk_legacy; ++i)
+                out[b * quant::qk_legacy + i] = d * static_cast<float>(quant::load_i16(a.qs + 64 * b + 2 * i));
+        }
+        return;
+    }
     const std::size_t block_bytes = format == Activation16::q16_0   ? sizeof(quant::act_q16_0)
                                     : format == Activation16::q16_1 ? sizeof(quant::act_q16_1)
                                                                     : sizeof(quant::act_q16_k);

@@ -144,6 +144,35 @@ struct act_q16_k {
 
 static_assert(sizeof(act_q16_0) == 68 && sizeof(act_q16_1) == 72 && sizeof(act_q16_k) == 548);
 
+// ---- The split layout: Q4_1 rows rearranged at load time (never in a file) ----
+// A row of nb blocks keeps its bytes but gathers the scales: [d: nb f16][m: nb f16][qs: nb × 16 bytes]. Eight
+// blocks' scales then convert with one instruction, and the kernel only broadcasts a ready product per
+// block (a third fewer instructions per block than block_q4_1, and faster from memory too: the scales
+// come first, so a row is still read front to back). Its activations, act_q16_1s, are act_q16_1's values
+// arranged the same way: [d: nb f32][s: nb f32][qs: nb × 64 bytes].
+struct q4_1_split_row {
+    std::uint8_t* d;
+    std::uint8_t* m;
+    std::uint8_t* qs;
+    std::int64_t nb;
+    static q4_1_split_row at(const void* row, std::int64_t n) {
+        auto* p = static_cast<std::uint8_t*>(const_cast<void*>(row));
+        const std::int64_t nb = n / qk_legacy;
+        return {p, p + 2 * nb, p + 4 * nb, nb};
+    }
+};
+struct act_q16_1s_row {
+    std::uint8_t* d;
+    std::uint8_t* s;
+    std::uint8_t* qs;
+    std::int64_t nb;
+    static act_q16_1s_row at(const void* row, std::int64_t n) {
+        auto* p = static_cast<std::uint8_t*>(const_cast<void*>(row));
+        const std::int64_t nb = n / qk_legacy;
+        return {p, p + 4 * nb, p + 8 * nb, nb};
+    }
+};
+
 // ---- Loads and scalar conversions ----
 
 inline float load_f32(const std::uint8_t* p) {

@@ -41,10 +41,17 @@ namespace hearth::cpu::quant {
     float dot_q5_k_q16_k(const void* row, const void* xq, std::int64_t n);       \
     float dot_q6_k_q16_k(const void* row, const void* xq, std::int64_t n);
 
+// Q4_1 rows in the split layout (block_layouts.h), made from block_q4_1 rows by repack_q4_1_split.
+void repack_q4_1_split(const void* row, void* out, std::int64_t n);
+
 // Plain C++: the reference, and the fallback on CPUs without AVX2/FMA/F16C.
 namespace scalar {
 HEARTH_ROW_KERNELS(HEARTH_DECLARE_WEIGHT_KERNELS)
 HEARTH_DECLARE_ACTIVATION_KERNELS
+void dequantize_q4_1s(const void* row, float* out, std::int64_t n);
+float dot_f32_q4_1s(const void* row, const float* x, std::int64_t n);
+void quantize_q16_1s(const float* x, void* out, std::int64_t n);
+float dot_q4_1s_q16_1s(const void* row, const void* xq, std::int64_t n);
 }  // namespace scalar
 
 // AVX2 + FMA + F16C, compiled per function (target attribute); call only when the CPU has all three.
@@ -57,6 +64,8 @@ float dot_q4_1_q8_1_split(const void* row, const void* x1, const void* x2, std::
 float dot_q5_0_q8_0_split(const void* row, const void* x1, const void* x2, std::int64_t n);
 float dot_q5_1_q8_1_split(const void* row, const void* x1, const void* x2, std::int64_t n);
 float dot_q8_0_q8_0_split(const void* row, const void* x1, const void* x2, std::int64_t n);
+void quantize_q16_1s(const float* x, void* out, std::int64_t n);
+float dot_q4_1s_q16_1s(const void* row, const void* xq, std::int64_t n);
 }  // namespace avx2
 
 #undef HEARTH_ROW_KERNELS

@@ -108,11 +108,58 @@ const RowKernels* lookup(const Table& table, TensorType type) {
     return &table[index];
 }
 
+// Q4_1 in the split layout: dequantize and dot_f32 (scalar: only tests and odd callers use them) and the
+// int16 path, on the instruction set chosen like the main table's.
+RowKernels q4_1_split_kernels(bool avx2) {
+    RowKernels k;
+    k.weight_type = TensorType::Q4_1;
+    k.dequantize = quant::scalar::dequantize_q4_1s;
+    k.dot_f32 = quant::scalar::dot_f32_q4_1s;
+    k.activation16 = Activation16::q16_1s;
+#if HEARTH_ROW_KERNELS_AVX2
+    if (avx2) {
+        k.quantize_activations16 = quant::avx2::quantize_q16_1s;
+        k.dot_quantized16 = quant::avx2::dot_q4_1s_q16_1s;
+        return k;
+    }
+#endif
+    (void)avx2;
+    k.quantize_activations16 = quant::scalar::quantize_q16_1s;
+    k.dot_quantized16 = quant::scalar::dot_q4_1s_q16_1s;
+    return k;
+}
+
+const RowKernels* split_kernels(TensorType type, RowLayout layout, bool avx2) {
+    static const RowKernels scalar = q4_1_split_kernels(false), vector = q4_1_split_kernels(true);
+    if (layout != RowLayout::q4_1_split || type != TensorType::Q4_1) return nullptr;
+    return avx2 ? &vector : &scalar;
+}
+
 }  // namespace
 
 const RowKernels* row_kernels(TensorType type) { return lookup(chosen_table(), type); }
 
 const RowKernels* row_kernels_scalar(TensorType type) { return lookup(scalar_table(), type); }
+
+RowLayout preferred_row_layout(TensorType type) {
+    // Only where it pays: the AVX2 kernel (the scalar one gains nothing from the layout).
+    return type == TensorType::Q4_1 && use_avx2() ? RowLayout::q4_1_split : RowLayout::as_stored;
+}
+
+const RowKernels* row_kernels(TensorType type, RowLayout layout) {
+    return layout == RowLayout::as_stored ? row_kernels(type) : split_kernels(type, layout, use_avx2());
+}
+
+const RowKernels* row_kernels_scalar(TensorType type, RowLayout layout) {
+    return layout == RowLayout::as_stored ? row_kernels_scalar(type) : split_kernels(type, layout, false);
+}
+
+void repack_row(RowLayout layout, const void* row, void* out, std::int64_t n) {
+    switch (layout) {
+    case RowLayout::q4_1_split: quant::repack_q4_1_split(row, out, n); return;
+    case RowLayout::as_stored: break;
+    }
+}
 
 const char* row_kernels_isa() { return use_avx2() ? "avx2" : "scalar"; }
 
@@ -128,7 +175,8 @@ std::size_t activation_row_bytes(TensorType activation_type, std::int64_t n) {
 std::size_t activation16_row_bytes(Activation16 format, std::int64_t n) {
     switch (format) {
     case Activation16::q16_0: return static_cast<std::size_t>(n / quant::qk_legacy) * sizeof(quant::act_q16_0);
-    case Activation16::q16_1: return static_cast<std::size_t>(n / quant::qk_legacy) * sizeof(quant::act_q16_1);
+    case Activation16::q16_1:
+    case Activation16::q16_1s: return static_cast<std::size_t>(n / quant::qk_legacy) * sizeof(quant::act_q16_1);
     case Activation16::q16_k: return static_cast<std::size_t>(n / quant::qk_k) * sizeof(quant::act_q16_k);
     case Activation16::none: return 0;
     }

@@ -44,7 +44,7 @@ using DotQuantizedSplitFn = float (*)(const void* row, const void* x1, const voi
 // The precise path's activation blocks (block_layouts.h): 32 elements as int16 with an f32 scale, plus
 // s = d·Σq for the weights with an offset (Q4_1, Q5_1); for the K types 256 elements with one scale and
 // the integer sums of each group of 32. |x − d·q| ≤ d/2 with d = max|x| / 32767 over the block.
-enum class Activation16 : std::uint8_t { none, q16_0, q16_1, q16_k };
+enum class Activation16 : std::uint8_t { none, q16_0, q16_1, q16_k, q16_1s /* act_q16_1 in the split layout */ };
 
 struct RowKernels {
     TensorType weight_type = TensorType::F32;
@@ -66,6 +66,18 @@ struct RowKernels {
 // Supported: F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K.
 const RowKernels* row_kernels(TensorType type);
 
+// How a matrix's rows are arranged in memory: as the file stores them, or rearranged at load time into a
+// layout whose kernels are faster (block_layouts.h). A rearranged row keeps its size in bytes.
+enum class RowLayout : std::uint8_t { as_stored, q4_1_split };
+
+// The layout worth repacking rows of `type` into for the int16 path on this CPU (as_stored: none).
+RowLayout preferred_row_layout(TensorType type);
+// The kernels for rows of `type` in `layout` (row_kernels(type) for as_stored; nullptr for a pair that does
+// not exist). The split layout has dequantize, dot_f32 and the int16 path only (no 8-bit fast path).
+const RowKernels* row_kernels(TensorType type, RowLayout layout);
+// Rearranges one row of n elements from the stored layout into `layout` (out must not overlap row).
+void repack_row(RowLayout layout, const void* row, void* out, std::int64_t n);
+
 // Bytes one row of n activations takes once quantized to `activation_type` (n a multiple of its block);
 // 0 for any type other than Q8_0, Q8_1 and Q8_K.
 std::size_t activation_row_bytes(TensorType activation_type, std::int64_t n);
@@ -82,5 +94,6 @@ const char* row_kernels_isa();
 
 // Tests force the scalar table to compare it with the vector one; not for production use.
 const RowKernels* row_kernels_scalar(TensorType type);
+const RowKernels* row_kernels_scalar(TensorType type, RowLayout layout);
 
 }  // namespace hearth::cpu
