@@ -73,13 +73,16 @@ constexpr std::int32_t k_min_chunk_positions = 32;
 // Positions per task. With fewer (token, kv head) pairs than a few per thread, the positions are cut into
 // chunks so that the tasks come to a multiple of the thread count: SmolLM2's 3 KV heads on 2 threads as
 // 3 whole tasks left one thread with two of them.
-std::int32_t chunk_positions(std::int64_t pairs, std::int32_t most_visible, int threads) {
+// Chunks are whole cache blocks where blocks are small (runs of whole blocks keep the q·k loop on its
+// eight-key steps; ragged runs left up to seven keys each to the one-key loop).
+std::int32_t chunk_positions(std::int64_t pairs, std::int32_t most_visible, int threads, std::int32_t block_size) {
     const std::int64_t wanted_tasks = 4 * static_cast<std::int64_t>(threads);
     if (threads == 1 || pairs >= wanted_tasks || most_visible < 2 * k_min_chunk_positions) return most_visible;
     std::int64_t chunks = (wanted_tasks + pairs - 1) / pairs;
     while ((pairs * chunks) % threads != 0) ++chunks;  // at most threads − 1 steps
     const auto by_count = static_cast<std::int32_t>((most_visible + chunks - 1) / chunks);
-    return std::max(k_min_chunk_positions, by_count);
+    const std::int32_t unit = block_size > 0 && block_size <= k_min_chunk_positions ? block_size : 8;
+    return std::max(k_min_chunk_positions, (by_count + unit - 1) / unit * unit);
 }
 }  // namespace
 
@@ -118,7 +121,7 @@ void CpuBackend::attention(const Tensor& q, const KvLayer& cache, const BatchLay
     for (std::int32_t t = 0; t < batch.n_tokens; ++t)
         most_visible = std::max(most_visible, batch.positions[t] - first_visible(params, batch.positions[t]) + 1);
     const std::int64_t pairs = static_cast<std::int64_t>(batch.n_tokens) * params.n_kv_heads;
-    const std::int32_t chunk = chunk_positions(pairs, most_visible, m_pool.size());
+    const std::int32_t chunk = chunk_positions(pairs, most_visible, m_pool.size(), block_size);
     const std::int32_t n_chunks = (most_visible + chunk - 1) / chunk;
     // With several chunks, each (token, head, chunk) leaves [max, sum, acc[head_dim]] here for the merge.
     const std::size_t partial_floats = static_cast<std::size_t>(head_dim) + 2;

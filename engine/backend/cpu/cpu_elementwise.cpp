@@ -33,12 +33,18 @@ void CpuBackend::rms_norm(const Tensor& x, const Tensor& weight, float eps, cons
             for (std::int64_t g = 0; g < groups_per_row; ++g) {
                 const float* gi = in + g * group;
                 float* go = o + g * group;
-                // PyTorch reduces in F32 too; double here only makes the mean less order-dependent.
-                double sum_squares = 0.0;
-                for (std::int64_t i = 0; i < group; ++i) sum_squares += double(gi[i]) * gi[i];
+                // PyTorch reduces in F32 too; double here only makes the mean less order-dependent. Four
+                // partial sums, so the adds do not wait on each other (decode runs this 2·layers + 1 times
+                // per token on one thread).
+                double partial[4] = {0.0, 0.0, 0.0, 0.0};
+                std::int64_t i = 0;
+                for (; i + 4 <= group; i += 4)
+                    for (int k = 0; k < 4; ++k) partial[k] += double(gi[i + k]) * gi[i + k];
+                for (; i < group; ++i) partial[0] += double(gi[i]) * gi[i];
+                const double sum_squares = (partial[0] + partial[1]) + (partial[2] + partial[3]);
                 const float mean = static_cast<float>(sum_squares / double(group));
                 const float inv_rms = 1.0f / std::sqrt(mean + eps);
-                for (std::int64_t i = 0; i < group; ++i) go[i] = w[i] * (gi[i] * inv_rms);
+                for (std::int64_t j = 0; j < group; ++j) go[j] = w[j] * (gi[j] * inv_rms);
             }
         }
     });
