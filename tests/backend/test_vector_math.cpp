@@ -1,5 +1,6 @@
 // The CPU backend's small vector loops (engine/backend/cpu/vector_math.h) against double-precision
-// references: the vector exp behind softmax and SwiGLU, and attention's row dot / accumulate / maximum.
+// references: the vector exp behind softmax and SwiGLU, and attention's row dot / accumulate / maximum, one
+// head at a time and for a GQA group at once (group_rows.h).
 //
 // Tolerances: exp within 4·2^-24 relative of exp computed in double (the Cephes polynomial is specified at
 // about 2 ulp; 4 leaves room for the FMA/non-FMA rounding of the range reduction), SiLU the same plus one
@@ -11,6 +12,7 @@
 #include <random>
 #include <vector>
 
+#include "backend/cpu/group_rows.h"
 #include "backend/cpu/vector_math.h"
 
 using namespace hearth::backend::cpu;
@@ -100,6 +102,51 @@ private slots:
             }
         const float all_nan[9] = {nan, nan, nan, nan, nan, nan, nan, nan, nan};
         QCOMPARE(max_value(all_nan, 9), -std::numeric_limits<float>::infinity());
+    }
+
+    void groupRowsMatchOneHeadAtATime() {
+        // The GQA-group loops against double references, for 1–7 heads (chunks of three and the rest),
+        // 1–13 keys (steps of four and the rest), and n with and without the vector paths (8 | n, 32 | n).
+        std::mt19937 rng(17);
+        std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+        for (int heads = 1; heads <= 7; ++heads) {
+            for (int n : {8, 20, 64, 96}) {
+                for (int count : {1, 4, 7, 13}) {
+                    const int stride = n * 3 + 8, q_stride = n + 4, s_stride = 16, a_stride = n + 8;
+                    std::vector<float> q(std::size_t(heads * q_stride)), rows(std::size_t(count * stride));
+                    std::vector<float> w(std::size_t(heads * s_stride)), acc(std::size_t(heads * a_stride), 0.25f);
+                    for (auto& x : q) x = u(rng);
+                    for (auto& x : rows) x = u(rng);
+                    for (auto& x : w) x = u(rng);
+                    std::vector<float> scores(std::size_t(heads * s_stride), -7.0f);
+                    dot_rows_f32_heads(q.data(), q_stride, heads, rows.data(), stride, count, n, 0.125f, scores.data(), s_stride);
+                    const std::vector<float> before = acc;
+                    accumulate_rows_f32_heads(rows.data(), stride, w.data(), s_stride, heads, count, n, acc.data(), a_stride);
+                    for (int h = 0; h < heads; ++h) {
+                        for (int j = 0; j < count; ++j) {
+                            double ref = 0.0, mag = 0.0;
+                            for (int i = 0; i < n; ++i) {
+                                const double t = double(q[std::size_t(h * q_stride + i)]) * rows[std::size_t(j * stride + i)];
+                                ref += t;
+                                mag += std::abs(t);
+                            }
+                            QVERIFY(std::abs(scores[std::size_t(h * s_stride + j)] - 0.125 * ref) <= 0.125 * (n + 1) * std::ldexp(1.0, -24) * mag);
+                        }
+                        QCOMPARE(scores[std::size_t(h * s_stride + count)], count < s_stride ? -7.0f : scores[std::size_t(h * s_stride + count)]);
+                        for (int i = 0; i < a_stride; ++i) {
+                            double ref = before[std::size_t(h * a_stride + i)], mag = std::abs(ref);
+                            if (i < n)
+                                for (int j = 0; j < count; ++j) {
+                                    const double t = double(w[std::size_t(h * s_stride + j)]) * rows[std::size_t(j * stride + i)];
+                                    ref += t;
+                                    mag += std::abs(t);
+                                }
+                            QVERIFY(std::abs(acc[std::size_t(h * a_stride + i)] - ref) <= (count + 1) * std::ldexp(1.0, -24) * mag);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     void dotAndAccumulateRows() {

@@ -11,6 +11,7 @@
 #include <limits>
 
 #include "backend/cpu/cpu_backend.h"
+#include "backend/cpu/group_rows.h"
 #include "backend/cpu/kv_convert.h"
 #include "backend/cpu/kv_rows.h"
 #include "backend/cpu/vector_math.h"
@@ -134,7 +135,7 @@ void CpuBackend::attention(const Tensor& q, const KvLayer& cache, const BatchLay
         thread_local std::vector<float> scores, accumulators, weights;
         thread_local std::vector<double> sums;
         thread_local std::vector<float> maxima;
-        scores.resize(static_cast<std::size_t>(k_pass_positions));
+        scores.resize(static_cast<std::size_t>(group) * static_cast<std::size_t>(k_pass_positions));
         accumulators.resize(static_cast<std::size_t>(group) * static_cast<std::size_t>(head_dim));
         sums.resize(static_cast<std::size_t>(group));
         maxima.resize(static_cast<std::size_t>(group));
@@ -154,30 +155,33 @@ void CpuBackend::attention(const Tensor& q, const KvLayer& cache, const BatchLay
             std::fill(sums.begin(), sums.end(), 0.0);
             std::fill(maxima.begin(), maxima.end(), -std::numeric_limits<float>::infinity());
 
+            // The group's query heads are consecutive: head kv_head·group + g at query + g·head_dim.
+            const float* query = q.row_f32(t) + static_cast<std::int64_t>(kv_head) * group * head_dim;
+            const std::int64_t score_stride = k_pass_positions;
             for (std::int32_t pass = lo; pass <= hi; pass += k_pass_positions) {
                 const std::int32_t pass_last = std::min(hi, pass + k_pass_positions - 1);
-                for (std::int32_t g = 0; g < group; ++g) {
-                    const std::int32_t h = kv_head * group + g;
-                    const float* query = q.row_f32(t) + static_cast<std::int64_t>(h) * head_dim;
-                    float* acc = accumulators.data() + static_cast<std::size_t>(g) * static_cast<std::size_t>(head_dim);
-                    const std::int32_t count = pass_last - pass + 1;
-                    for_each_run(seq, pass, pass_last, [&](std::int32_t i, std::int64_t slot, std::int32_t run) {
-                        float* s = scores.data() + i;
-                        if (f32) {
-                            dot_rows_f32(query, cache.keys.row_f32(slot) + kv_offset, stride, run, head_dim, params.scale, s);
-                            return;
-                        }
-                        kernels->dot_rows(query, static_cast<const char*>(cache.keys.row(slot)) + kv_byte_offset,
+                const std::int32_t count = pass_last - pass + 1;
+                // Scores of every head of the group: F32 reads each key row once for all of them.
+                for_each_run(seq, pass, pass_last, [&](std::int32_t i, std::int64_t slot, std::int32_t run) {
+                    if (f32) {
+                        dot_rows_f32_heads(query, head_dim, group, cache.keys.row_f32(slot) + kv_offset, stride, run,
+                                           head_dim, params.scale, scores.data() + i, score_stride);
+                        return;
+                    }
+                    for (std::int32_t g = 0; g < group; ++g) {
+                        float* s = scores.data() + g * score_stride + i;
+                        kernels->dot_rows(query + g * head_dim, static_cast<const char*>(cache.keys.row(slot)) + kv_byte_offset,
                                           cache.keys.row_bytes, run, head_dim, params.scale, s);
                         if (scaled)
                             for (std::int32_t j = 0; j < run; ++j) s[j] *= cache.key_scales.row_f32(slot + j)[kv_head];
-                    });
+                    }
+                });
+                for (std::int32_t g = 0; g < group; ++g) {
+                    float* s = scores.data() + g * score_stride;
+                    float* acc = accumulators.data() + static_cast<std::size_t>(g) * static_cast<std::size_t>(head_dim);
                     if (params.logit_softcap > 0.0f)
-                        for (std::int32_t j = 0; j < count; ++j) {
-                            float& score = scores[static_cast<std::size_t>(j)];
-                            score = params.logit_softcap * std::tanh(score / params.logit_softcap);
-                        }
-                    const float pass_max = max_value(scores.data(), count);
+                        for (std::int32_t j = 0; j < count; ++j) s[j] = params.logit_softcap * std::tanh(s[j] / params.logit_softcap);
+                    const float pass_max = max_value(s, count);
                     // Online softmax: a new maximum rescales what the earlier passes accumulated.
                     float& running_max = maxima[static_cast<std::size_t>(g)];
                     if (pass_max > running_max) {
@@ -188,14 +192,17 @@ void CpuBackend::attention(const Tensor& q, const KvLayer& cache, const BatchLay
                         }
                         running_max = pass_max;
                     }
-                    sums[static_cast<std::size_t>(g)] += exp_and_sum(scores.data(), count, running_max);
-                    for_each_run(seq, pass, pass_last, [&](std::int32_t i, std::int64_t slot, std::int32_t run) {
-                        if (f32) {
-                            accumulate_rows_f32(cache.values.row_f32(slot) + kv_offset, stride, scores.data() + i, run,
-                                                head_dim, acc);
-                            return;
-                        }
-                        const float* w = scores.data() + i;
+                    sums[static_cast<std::size_t>(g)] += exp_and_sum(s, count, running_max);
+                }
+                // Weighted values into every head's accumulator: F32 reads each value row once for all.
+                for_each_run(seq, pass, pass_last, [&](std::int32_t i, std::int64_t slot, std::int32_t run) {
+                    if (f32) {
+                        accumulate_rows_f32_heads(cache.values.row_f32(slot) + kv_offset, stride, scores.data() + i,
+                                                  score_stride, group, run, head_dim, accumulators.data(), head_dim);
+                        return;
+                    }
+                    for (std::int32_t g = 0; g < group; ++g) {
+                        const float* w = scores.data() + g * score_stride + i;
                         if (scaled) {
                             // Each value row's scale folds into its weight: Σ p·(s·v) = Σ (p·s)·v.
                             for (std::int32_t j = 0; j < run; ++j)
@@ -203,9 +210,10 @@ void CpuBackend::attention(const Tensor& q, const KvLayer& cache, const BatchLay
                             w = weights.data();
                         }
                         kernels->accumulate_rows(static_cast<const char*>(cache.values.row(slot)) + kv_byte_offset,
-                                                 cache.values.row_bytes, w, run, head_dim, acc);
-                    });
-                }
+                                                 cache.values.row_bytes, w, run, head_dim,
+                                                 accumulators.data() + static_cast<std::size_t>(g) * static_cast<std::size_t>(head_dim));
+                    }
+                });
             }
 
             for (std::int32_t g = 0; g < group; ++g) {
