@@ -19,7 +19,11 @@ namespace {
 
 constexpr std::string_view k_usage =
     "usage: hearth-cli bench --model PATH [--prompt-tokens P] [--gen-tokens G] [--concurrency N] [--json] [options]\n"
-    "  N streams (default 1) run at once through the engine; decode_tokens_per_s is their aggregate rate\n";
+    "  --prompt-tokens P     tokens of each prompt (default 512)\n"
+    "  --gen-tokens G        tokens generated per stream (default 128)\n"
+    "  --concurrency N       N streams (default 1) at once through the engine; decode_tokens_per_s is their\n"
+    "                        aggregate rate\n"
+    "  --json                one JSON object instead of the table\n";
 
 }  // namespace
 
@@ -46,12 +50,12 @@ int run_bench(std::span<const std::string_view> args) {
             (arg == "--prompt-tokens" ? prompt_tokens : arg == "--gen-tokens" ? gen_tokens : concurrency) = *v;
         } else if (arg == "--json") json = true;
         else {
-            std::cerr << "hearth-cli bench: unexpected argument '" << arg << "'\n" << k_usage;
+            std::cerr << "hearth-cli bench: unexpected argument '" << arg << "'\n" << k_usage << k_model_options_usage;
             return 2;
         }
     }
     if (options.model.empty()) {
-        std::cerr << "hearth-cli bench: --model is required\n" << k_usage;
+        std::cerr << "hearth-cli bench: --model is required\n" << k_usage << k_model_options_usage;
         return 2;
     }
     options.load.context_length = prompt_tokens + gen_tokens;
