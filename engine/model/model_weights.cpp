@@ -104,14 +104,18 @@ public:
         for (const backend::Weight* w : all) before.push_back(w->matrix.data);
         auto buffer = m_backend.prepare_weights(all);
         if (!buffer) fail(buffer.error().message);
-        if (*buffer) m_out.buffers.push_back(std::move(buffer).value());
-        // The file's pages of every matrix that moved are not read again (a tied embedding's rows come back
-        // from the file when looked up): out of the resident set, so the model counts once.
+        // Where a matrix moved, its old home is not read again: a buffer of ours (GGUF Q/K rows put back in
+        // order) is freed, and the file's pages leave the resident set (a tied embedding's rows come back
+        // from the file when looked up), so the model counts once.
+        std::set<const void*> moved_from;
         for (std::size_t i = 0; i < all.size(); ++i) {
             if (all[i]->matrix.data == before[i]) continue;
+            moved_from.insert(before[i]);
             const std::size_t bytes = all[i]->matrix.row_bytes * static_cast<std::size_t>(all[i]->matrix.rows);
             for (const auto& file : m_out.files) file->drop_pages(before[i], bytes);
         }
+        std::erase_if(m_out.buffers, [&](const std::unique_ptr<backend::Buffer>& b) { return moved_from.contains(b->data()); });
+        if (*buffer) m_out.buffers.push_back(std::move(buffer).value());
     }
 
 private:
