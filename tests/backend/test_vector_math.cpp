@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "backend/cpu/group_rows.h"
+#include "backend/cpu/kv_convert.h"
 #include "backend/cpu/vector_math.h"
 
 using namespace hearth::backend::cpu;
@@ -143,6 +144,49 @@ private slots:
                                 }
                             QVERIFY(std::abs(acc[std::size_t(h * a_stride + i)] - ref) <= (count + 1) * std::ldexp(1.0, -24) * mag);
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    void groupRowsOverF16() {
+        // The F16 versions (the KV cache's F16 rows) against double references over the decoded values.
+        std::mt19937 rng(23);
+        std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+        for (int n : {32, 64, 96, 256}) {
+            if (!group_rows_f16_available(n)) QSKIP("no AVX2 + F16C on this CPU: attention takes the one-head loops");
+            for (int heads : {1, 3, 4, 7}) {
+                const int count = 13, stride = n * 2 + 16, q_stride = n, s_stride = 16, a_stride = n;
+                std::vector<std::uint16_t> rows(std::size_t(count * stride));
+                std::vector<float> decoded(rows.size()), q(std::size_t(heads * q_stride)), w(std::size_t(heads * s_stride));
+                for (std::size_t i = 0; i < rows.size(); ++i) {
+                    rows[i] = f32_to_f16(u(rng));
+                    decoded[i] = f16_to_f32(rows[i]);
+                }
+                for (auto& x : q) x = u(rng);
+                for (auto& x : w) x = u(rng);
+                std::vector<float> scores(std::size_t(heads * s_stride)), acc(std::size_t(heads * a_stride), 0.5f);
+                dot_rows_f16_heads(q.data(), q_stride, heads, rows.data(), stride, count, n, 0.25f, scores.data(), s_stride);
+                accumulate_rows_f16_heads(rows.data(), stride, w.data(), s_stride, heads, count, n, acc.data(), a_stride);
+                for (int h = 0; h < heads; ++h) {
+                    for (int j = 0; j < count; ++j) {
+                        double ref = 0.0, mag = 0.0;
+                        for (int i = 0; i < n; ++i) {
+                            const double t = double(q[std::size_t(h * q_stride + i)]) * decoded[std::size_t(j * stride + i)];
+                            ref += t;
+                            mag += std::abs(t);
+                        }
+                        QVERIFY(std::abs(scores[std::size_t(h * s_stride + j)] - 0.25 * ref) <= 0.25 * (n + 1) * std::ldexp(1.0, -24) * mag);
+                    }
+                    for (int i = 0; i < n; ++i) {
+                        double ref = 0.5, mag = 0.5;
+                        for (int j = 0; j < count; ++j) {
+                            const double t = double(w[std::size_t(h * s_stride + j)]) * decoded[std::size_t(j * stride + i)];
+                            ref += t;
+                            mag += std::abs(t);
+                        }
+                        QVERIFY(std::abs(acc[std::size_t(h * a_stride + i)] - ref) <= (count + 1) * std::ldexp(1.0, -24) * mag);
                     }
                 }
             }

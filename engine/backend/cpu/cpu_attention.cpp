@@ -95,6 +95,9 @@ void CpuBackend::attention(const Tensor& q, const KvLayer& cache, const BatchLay
     const std::int64_t stride = cache.keys.cols;  // F32: floats from one slot's row to the next
     const TensorType type = cache.keys.type;
     const bool f32 = type == TensorType::F32;
+    // F16 rows also go through the GQA-group loops where the CPU has them (group_rows.h).
+    const bool f16_group = type == TensorType::F16 && group_rows_f16_available(params.head_dim);
+    const std::int64_t f16_stride = static_cast<std::int64_t>(cache.keys.row_bytes / sizeof(std::uint16_t));
     const bool scaled = type == TensorType::F8_E4M3;
     const KvRowKernels* kernels = kv_row_kernels(type);
     if (kernels == nullptr) {
@@ -168,6 +171,11 @@ void CpuBackend::attention(const Tensor& q, const KvLayer& cache, const BatchLay
                                            head_dim, params.scale, scores.data() + i, score_stride);
                         return;
                     }
+                    if (f16_group) {
+                        dot_rows_f16_heads(query, head_dim, group, static_cast<const std::uint16_t*>(cache.keys.row(slot)) + kv_offset,
+                                           f16_stride, run, head_dim, params.scale, scores.data() + i, score_stride);
+                        return;
+                    }
                     for (std::int32_t g = 0; g < group; ++g) {
                         float* s = scores.data() + g * score_stride + i;
                         kernels->dot_rows(query + g * head_dim, static_cast<const char*>(cache.keys.row(slot)) + kv_byte_offset,
@@ -199,6 +207,12 @@ void CpuBackend::attention(const Tensor& q, const KvLayer& cache, const BatchLay
                     if (f32) {
                         accumulate_rows_f32_heads(cache.values.row_f32(slot) + kv_offset, stride, scores.data() + i,
                                                   score_stride, group, run, head_dim, accumulators.data(), head_dim);
+                        return;
+                    }
+                    if (f16_group) {
+                        accumulate_rows_f16_heads(static_cast<const std::uint16_t*>(cache.values.row(slot)) + kv_offset,
+                                                  f16_stride, scores.data() + i, score_stride, group, run, head_dim,
+                                                  accumulators.data(), head_dim);
                         return;
                     }
                     for (std::int32_t g = 0; g < group; ++g) {
