@@ -1,5 +1,6 @@
 #include "model/model_weights.h"
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <set>
@@ -90,32 +91,58 @@ public:
             m_out.layers.push_back(std::move(l));
         }
         check_nothing_left_over();
-        touch_pages(progress);
-        prepare_for_backend();
+        const Moved moved = prepare_for_backend(progress);
+        touch_pages(progress, moved);
     }
 
-    // The backend's chance to move the matrices into its own memory and layout (backend.h).
-    void prepare_for_backend() {
+    // The old homes of the matrices the backend moved or the loader copied, and how many bytes that was.
+    struct Moved {
+        std::vector<std::pair<const std::byte*, std::size_t>> ranges;  // sorted by address
+        std::uint64_t bytes = 0;
+    };
+
+    // The backend's chance to move the matrices into its own memory and layout (backend.h). Reading them
+    // from the file is the load's disk work, so progress counts the bytes moved. A moved matrix's old home
+    // is not read again: the file's pages leave the resident set at once (the peak stays about one model;
+    // a tied embedding's rows come back from the file when looked up) and a buffer of ours (GGUF Q/K rows
+    // put back in order) is freed.
+    Moved prepare_for_backend(const LoadProgress& progress) {
         std::vector<backend::Weight*> all;
         for (LayerWeights& l : m_out.layers)
             for (backend::Weight* w : {&l.q, &l.k, &l.v, &l.o, &l.gate, &l.up, &l.down}) all.push_back(w);
         all.push_back(&m_out.output);
-        std::vector<const void*> before;
-        for (const backend::Weight* w : all) before.push_back(w->matrix.data);
-        auto buffer = m_backend.prepare_weights(all);
-        if (!buffer) fail(buffer.error().message);
-        // Where a matrix moved, its old home is not read again: a buffer of ours (GGUF Q/K rows put back in
-        // order) is freed, and the file's pages leave the resident set (a tied embedding's rows come back
-        // from the file when looked up), so the model counts once.
-        std::set<const void*> moved_from;
-        for (std::size_t i = 0; i < all.size(); ++i) {
-            if (all[i]->matrix.data == before[i]) continue;
-            moved_from.insert(before[i]);
+        Moved moved;
+        for (const auto& r : m_released) moved.bytes += r.second;  // read while putting rows in order
+        moved.ranges = m_released;
+        std::set<const void*> own_buffers_moved;
+        const std::uint64_t total = total_file_bytes();
+        bool cancelled = false;
+        auto buffer = m_backend.prepare_weights(all, [&](std::size_t i, const void* old_data) {
             const std::size_t bytes = all[i]->matrix.row_bytes * static_cast<std::size_t>(all[i]->matrix.rows);
-            for (const auto& file : m_out.files) file->drop_pages(before[i], bytes);
-        }
-        std::erase_if(m_out.buffers, [&](const std::unique_ptr<backend::Buffer>& b) { return moved_from.contains(b->data()); });
+            const bool from_file = std::any_of(m_out.files.begin(), m_out.files.end(),
+                                               [&](const auto& file) { return file->contains(old_data, bytes); });
+            if (from_file) {
+                for (const auto& file : m_out.files) file->drop_pages(old_data, bytes);
+                moved.ranges.emplace_back(static_cast<const std::byte*>(old_data), bytes);
+                moved.bytes += bytes;
+            } else {
+                own_buffers_moved.insert(old_data);
+            }
+            cancelled = progress && total > 0 && !progress(std::min(1.0, double(moved.bytes) / double(total)));
+            return !cancelled;
+        });
+        if (cancelled) throw LoadError{"loading was cancelled"};
+        if (!buffer) fail(buffer.error().message);
+        std::erase_if(m_out.buffers, [&](const std::unique_ptr<backend::Buffer>& b) { return own_buffers_moved.contains(b->data()); });
+        std::sort(moved.ranges.begin(), moved.ranges.end());
         if (*buffer) m_out.buffers.push_back(std::move(buffer).value());
+        return moved;
+    }
+
+    std::uint64_t total_file_bytes() const {
+        std::uint64_t total = 0;
+        for (const auto& file : m_out.files) total += file->size();
+        return total;
     }
 
 private:
@@ -240,6 +267,9 @@ private:
                 }
             }
             m_backend.upload(buffer.value()->data(), host.data(), host.size());
+            // The file's rows are not read again: out of the resident set, and not touched below.
+            for (const auto& file : m_out.files) file->drop_pages(w.matrix.data, host.size());
+            m_released.emplace_back(static_cast<const std::byte*>(w.matrix.data), host.size());
             w.matrix.data = buffer.value()->data();
             m_out.buffers.push_back(std::move(buffer).value());
             bias.swap(permuted_bias);
@@ -261,21 +291,30 @@ private:
         }
     }
 
-    // Reads one byte of every page of the files, so the first token does not wait on the disk and the load
-    // shows real progress.
-    void touch_pages(const LoadProgress& progress) const {
-        std::uint64_t total = 0, done = 0;
-        for (const auto& file : m_out.files) total += file->size();
+    // Reads one byte of every page of the files that nothing moved, so the first token does not wait on the
+    // disk and the load shows real progress (after the bytes prepare_for_backend already read).
+    void touch_pages(const LoadProgress& progress, const Moved& moved) const {
+        const std::uint64_t total = total_file_bytes();
+        std::uint64_t done = moved.bytes;
         volatile std::byte sink{};
+        constexpr std::size_t k_page = 4096, k_report = 16u << 20;
+        std::size_t since_report = 0;
         for (const auto& file : m_out.files) {
             const auto bytes = file->bytes();
-            constexpr std::size_t k_page = 4096, k_report = 16u << 20;
+            auto range = moved.ranges.begin();
             for (std::size_t offset = 0; offset < bytes.size(); offset += k_page) {
-                sink = bytes[offset];
-                if ((offset % k_report) == 0 && progress && !progress(double(done + offset) / double(total)))
-                    throw LoadError{"loading was cancelled"};
+                const std::byte* page = bytes.data() + offset;
+                while (range != moved.ranges.end() && range->first + range->second <= page) ++range;
+                if (range != moved.ranges.end() && range->first <= page) continue;  // moved: read already
+                sink = *page;
+                done += k_page;
+                since_report += k_page;
+                if (since_report >= k_report) {
+                    since_report = 0;
+                    if (progress && !progress(std::min(1.0, double(done) / double(total))))
+                        throw LoadError{"loading was cancelled"};
+                }
             }
-            done += bytes.size();
         }
         (void)sink;
         // Also the answer for a model with nothing to read here (weights copied while resolving them): a
@@ -292,6 +331,8 @@ private:
     std::map<std::string, std::shared_ptr<format::MappedFile>> m_files;
     std::set<std::string> m_used;
     std::vector<std::vector<float>> m_host_vectors;
+    // File ranges already read and released while loading (GGUF Q/K rows put back in order).
+    std::vector<std::pair<const std::byte*, std::size_t>> m_released;
 };
 
 }  // namespace

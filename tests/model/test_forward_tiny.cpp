@@ -27,6 +27,8 @@
 
 #include <QtTest/QTest>
 
+#include <algorithm>
+
 #include "golden_json.h"
 #include "hearth/language_model.h"
 
@@ -133,6 +135,30 @@ private slots:
         (*session)->truncate(30);
         QVERIFY((*session)->append(std::span(tokens).subspan(30), Session::Logits::last, keep).ok());
         for (std::size_t i = 0; i < last.size(); ++i) QVERIFY(std::abs(last[i] - ref[i].get<double>()) < 1e-3);
+    }
+
+    void loadProgressRisesToOneAndCancels() {
+        // A GGUF llama: Q/K rows put back in order, then every matrix moved into the backend's buffer
+        // (the int16 path), each move reported. Progress never goes back and ends at 1; a cancel from the
+        // progress callback stops the load while the matrices move.
+        const std::string path = QStringLiteral(HEARTH_FIXTURES_DIR "/models/gguf/llama-q8_0.gguf").toStdString();
+        std::vector<double> seen;
+        ModelLoadOptions options;
+        options.progress = [&](double f) {
+            seen.push_back(f);
+            return true;
+        };
+        auto loaded = LanguageModel::load(path, options);
+        QVERIFY2(loaded.ok(), loaded.ok() ? "" : loaded.error().message.c_str());
+        QVERIFY(seen.size() >= 3);
+        QVERIFY(std::is_sorted(seen.begin(), seen.end()));
+        QCOMPARE(seen.front(), 0.0);
+        QCOMPARE(seen.back(), 1.0);
+        int calls = 0;
+        options.progress = [&](double f) { return ++calls < 3 || f >= 1.0; };  // cancel at the third report
+        auto cancelled = LanguageModel::load(path, options);
+        QVERIFY(!cancelled.ok());
+        QVERIFY2(cancelled.error().message.find("cancelled") != std::string::npos, cancelled.error().message.c_str());
     }
 
     void rejectsWhatItCannotRun() {

@@ -56,7 +56,7 @@ public:
     void synchronize() override {}
     // On the int16 path every matrix moves into one buffer backed by transparent huge pages where the OS
     // has them (fewer TLB misses while streaming), Q4_1 in the split row layout with AVX2 (faster kernels).
-    Result<std::unique_ptr<Buffer>> prepare_weights(std::span<Weight* const> weights) override;
+    Result<std::unique_ptr<Buffer>> prepare_weights(std::span<Weight* const> weights, const WeightMoved& moved = {}) override;
 
     void embed(const Tensor& table, const std::int32_t* ids, const Tensor& out) override;
     void rms_norm(const Tensor& x, const Tensor& weight, float eps, const Tensor& out) override;

@@ -42,7 +42,7 @@ const RowKernels* CpuBackend::kernels_for(const Weight& w) {
     return row_kernels(w.matrix.type, static_cast<hearth::cpu::RowLayout>(w.layout));
 }
 
-Result<std::unique_ptr<Buffer>> CpuBackend::prepare_weights(std::span<Weight* const> weights) {
+Result<std::unique_ptr<Buffer>> CpuBackend::prepare_weights(std::span<Weight* const> weights, const WeightMoved& moved) {
     using hearth::cpu::RowLayout;
     if (m_matmul_path != MatmulPath::int16) return std::unique_ptr<Buffer>{};  // other paths read stored rows
     // A weight already prepared (layout set) stays where it is.
@@ -60,10 +60,12 @@ Result<std::unique_ptr<Buffer>> CpuBackend::prepare_weights(std::span<Weight* co
 #endif
     auto arena = std::make_unique<WeightArena>(data, size);
     auto* next = static_cast<std::byte*>(data);
-    for (Weight* w : weights) {
+    for (std::size_t i = 0; i < weights.size(); ++i) {
+        Weight* w = weights[i];
         if (w->layout != 0) continue;
         const RowLayout layout = hearth::cpu::preferred_row_layout(w->matrix.type);
         Tensor& m = w->matrix;
+        const void* old_data = m.data;
         if (layout == RowLayout::as_stored) {
             std::memcpy(next, m.data, matrix_bytes(m));
         } else {
@@ -73,6 +75,7 @@ Result<std::unique_ptr<Buffer>> CpuBackend::prepare_weights(std::span<Weight* co
         m.data = next;
         w->layout = static_cast<std::uint8_t>(layout);
         next += round_up(matrix_bytes(m), 64);
+        if (moved && !moved(i, old_data)) return Error{"cancelled while moving the weights"};
     }
     return std::unique_ptr<Buffer>(std::move(arena));
 }
