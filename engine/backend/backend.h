@@ -157,11 +157,13 @@ public:
     virtual void synchronize() = 0;
     // Once all of a model's weights are known: the backend may move matrices into memory and a row layout
     // of its choosing (the CPU backend repacks Q4_1 for its int16 kernels; a GPU backend would upload),
-    // updating the Weights in place. After each matrix that moved it calls moved(index, old data), so the
-    // caller can release the old copy and show progress; moved returning false cancels (an error comes
-    // back, the Weights then partly moved: throw them away). Returns the buffer now holding the matrices,
-    // which must outlive them, or none when every matrix stays where it is. The default keeps them all.
-    using WeightMoved = std::function<bool(std::size_t index, const void* old_data)>;
+    // updating the Weights in place. As the rows of weights[index] move, front to back, it calls
+    // moved(index, old_part, bytes) for each stretch it has finished with (the whole matrix or parts of
+    // some megabytes), so the caller can release the old copy as it goes and show progress; moved returning
+    // false cancels (an error comes back, the Weights then partly moved: throw them away). Returns the
+    // buffer now holding the matrices, which must outlive them, or none when every matrix stays where it
+    // is. The default keeps them all.
+    using WeightMoved = std::function<bool(std::size_t index, const void* old_part, std::size_t bytes)>;
     virtual Result<std::unique_ptr<Buffer>> prepare_weights(std::span<Weight* const> weights, const WeightMoved& moved = {}) {
         (void)weights;
         (void)moved;

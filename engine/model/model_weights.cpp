@@ -117,8 +117,7 @@ public:
         std::set<const void*> own_buffers_moved;
         const std::uint64_t total = total_file_bytes();
         bool cancelled = false;
-        auto buffer = m_backend.prepare_weights(all, [&](std::size_t i, const void* old_data) {
-            const std::size_t bytes = all[i]->matrix.row_bytes * static_cast<std::size_t>(all[i]->matrix.rows);
+        auto buffer = m_backend.prepare_weights(all, [&](std::size_t, const void* old_data, std::size_t bytes) {
             const bool from_file = std::any_of(m_out.files.begin(), m_out.files.end(),
                                                [&](const auto& file) { return file->contains(old_data, bytes); });
             if (from_file) {
