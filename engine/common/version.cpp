@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "git_commit.h"  // generated at build time: HEARTH_GIT_COMMIT
+
 namespace hearth {
 
 std::string_view version() { return HEARTH_VERSION; }

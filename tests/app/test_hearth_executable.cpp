@@ -25,7 +25,7 @@ void TestHearthExecutable::run_data()
     QTest::addColumn<QString>("stdoutPattern");
     QTest::addColumn<QString>("stderrPattern");
 
-    const QString version = QStringLiteral("^hearth \\d+\\.\\d+\\.\\d+( \\(git [0-9a-f]+\\))?\\n$");
+    const QString version = QStringLiteral("^hearth \\d+\\.\\d+\\.\\d+( \\(git [0-9a-f]+(-dirty)?\\))?\\n$");
     QTest::newRow("--version") << QStringList{"--version"} << false << 0 << version << "";
     QTest::newRow("-v") << QStringList{"-v"} << false << 0 << version << "";
     QTest::newRow("--version with other options")
