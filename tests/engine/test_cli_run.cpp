@@ -1,7 +1,9 @@
 // hearth-cli's commands that run a model (generate, chat, logits, bench) as users run them: usage errors,
 // JSON output, greedy and seeded determinism, stop strings, raw prompts, models without a tokenizer,
-// teacher-forced logits against the transformers golden, a piped chat, and the benchmark's report.
+// teacher-forced logits against the transformers golden, a piped chat, and the benchmark's report (one run,
+// and the medians of --repeat runs).
 // Real model: SmolLM2-135M-Instruct Q4_1 (fixture real_models); tiny models (fixture tiny_models).
+#include <algorithm>
 #include <cmath>
 
 #include <QtCore/QFile>
@@ -347,6 +349,35 @@ private slots:
         QVERIFY2(o["decode_bandwidth_fraction"].toDouble() < 1.5, qPrintable(r.out));
         const double implied = o["decode_weight_gbs"].toDouble() / o["memory_bandwidth_gbs"].toDouble();
         QVERIFY(std::abs(implied - o["decode_bandwidth_fraction"].toDouble()) <= 1e-6 * implied);
+        QVERIFY(!o.contains("runs"));
+    }
+
+    void benchRepeatReportsMediansOfItsRuns() {
+        const auto r = run_cli({"bench", "--model", smollm2(), "--prompt-tokens", "8", "--gen-tokens", "6", "--repeat", "3", "--json"});
+        QVERIFY2(r.exit_code == 0, qPrintable(describe(r)));
+        const QJsonObject o = json_object(r);
+        const QJsonArray runs = o["runs"].toArray();
+        QCOMPARE(runs.size(), 3);
+        const double bytes = o["weight_bytes_per_token"].toDouble();
+        std::vector<double> decode, fraction, bandwidth;
+        for (const auto& run : runs) {
+            const QJsonObject m = run.toObject();
+            decode.push_back(m["decode_tokens_per_s"].toDouble());
+            bandwidth.push_back(m["memory_bandwidth_gbs"].toDouble());
+            fraction.push_back(m["decode_bandwidth_fraction"].toDouble());
+            QVERIFY(decode.back() > 0 && bandwidth.back() > 0);
+            // Each run's fraction is against its own bandwidth measurement.
+            const double implied = bytes * decode.back() / 1e9 / bandwidth.back();
+            QVERIFY(std::abs(implied - fraction.back()) <= 1e-6 * implied);
+        }
+        auto median3 = [](std::vector<double> v) { std::sort(v.begin(), v.end()); return v[1]; };
+        QCOMPARE(o["decode_tokens_per_s"].toDouble(), median3(decode));
+        QCOMPARE(o["memory_bandwidth_gbs"].toDouble(), median3(bandwidth));
+        QCOMPARE(o["decode_bandwidth_fraction"].toDouble(), median3(fraction));
+        // --repeat 0 is a usage error, named.
+        const auto bad = run_cli({"bench", "--model", smollm2(), "--repeat", "0"});
+        QCOMPARE(bad.exit_code, 2);
+        QVERIFY2(bad.err.contains("--repeat"), qPrintable(describe(bad)));
     }
 };
 
