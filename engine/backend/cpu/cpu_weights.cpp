@@ -5,8 +5,8 @@
 // 4 KB pages (a memory-mapped file has nothing else) that is a TLB miss every 4 KB. On the development VM
 // (2 cores) the layout and the pages took the Q4_1 kernel from about 38 to 46 G weights/s on a 64 MB
 // matrix, and SmolLM2's Q8_0 output head from ~1.08 to ~0.92 ms per token.
-// The copy costs a second home for the weights while the file's pages stay cached; those are clean pages
-// the OS drops first when memory runs short, and the process never touches them again.
+// Each part copied (8 MB) is reported to the caller, so the model loader drops the file's pages as the copy
+// goes: memory holds about one copy of the model throughout.
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
