@@ -105,7 +105,8 @@ std::int64_t LanguageModel::vocab_size() const { return m_transformer->config().
 std::uint64_t LanguageModel::weight_bytes_per_token() const { return m_transformer->weights().bytes_read_per_token; }
 std::string LanguageModel::backend_description() const {
     const auto& cpu = static_cast<const backend::cpu::CpuBackend&>(*m_backend);
-    return std::string("cpu, ") + hearth::cpu::row_kernels_isa() + ", " + std::string(name(cpu.matmul_path()));
+    return std::string("cpu, ") + hearth::cpu::row_kernels_isa() +
+           (hearth::cpu::row_kernels_use_avx_vnni() ? " + avx-vnni" : "") + ", " + std::string(name(cpu.matmul_path()));
 }
 
 int LanguageModel::threads() const { return static_cast<backend::cpu::CpuBackend&>(*m_backend).threads(); }

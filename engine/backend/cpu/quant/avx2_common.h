@@ -11,6 +11,24 @@
 
 #define HEARTH_AVX2 __attribute__((target("avx2,fma,f16c")))
 #define HEARTH_AVX2_INLINE __attribute__((target("avx2,fma,f16c"), always_inline)) inline
+// The same plus AVX-VNNI (vpdpwssd: int16 pair products and their add in one instruction), for the int16
+// kernels row_kernels.cpp picks on CPUs that have it (Intel since Alder Lake and Sapphire Rapids, AMD Zen 5).
+// HEARTH_AVX2_INLINE helpers inline into these functions (their target is a subset); not the other way.
+#define HEARTH_AVXVNNI __attribute__((target("avx2,fma,f16c,avxvnni")))
+#define HEARTH_AVXVNNI_INLINE __attribute__((target("avx2,fma,f16c,avxvnni"), always_inline)) inline
+
+namespace hearth::cpu::quant {
+// Σ over one block of w·x for weights `lo` (elements 0..15) and `hi` (16..31) as int16 against the block's
+// 32 int16 activations at xs: 8 int32 lanes. Two vpmaddwd and an add, or two vpdpwssd.
+HEARTH_AVX2_INLINE __m256i int16_block_dot(__m256i lo, __m256i hi, const std::uint8_t* xs) {
+    return _mm256_add_epi32(_mm256_madd_epi16(lo, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xs))),
+                            _mm256_madd_epi16(hi, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xs + 32))));
+}
+HEARTH_AVXVNNI_INLINE __m256i int16_block_dot_vnni(__m256i lo, __m256i hi, const std::uint8_t* xs) {
+    const __m256i first = _mm256_madd_epi16(lo, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xs)));
+    return _mm256_dpwssd_avx_epi32(first, hi, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xs + 32)));
+}
+}  // namespace hearth::cpu::quant
 
 namespace hearth::cpu::quant::avx2 {
 

@@ -13,10 +13,6 @@ namespace {
 HEARTH_AVX2_INLINE __m256i load256(const void* p) { return _mm256_loadu_si256(static_cast<const __m256i*>(p)); }
 HEARTH_AVX2_INLINE __m128i load128(const void* p) { return _mm_loadu_si128(static_cast<const __m128i*>(p)); }
 
-// Σ over one block of w·q for weights `lo` (elements 0..15) and `hi` (16..31) as int16: 8 int32 lanes.
-HEARTH_AVX2_INLINE __m256i dot_block16(__m256i lo, __m256i hi, const std::uint8_t* qs16) {
-    return _mm256_add_epi32(_mm256_madd_epi16(lo, load256(qs16)), _mm256_madd_epi16(hi, load256(qs16 + 32)));
-}
 
 // 16 packed bytes of nibbles → elements 0..15 (low nibbles) and 16..31 (high nibbles) as int16.
 HEARTH_AVX2_INLINE void nibbles_16x2(const std::uint8_t* qs, __m256i& lo, __m256i& hi) {
@@ -32,18 +28,17 @@ HEARTH_AVX2_INLINE void five_bit_16x2(const std::uint8_t* qs, const std::uint8_t
     hi = _mm256_cvtepu8_epi16(_mm256_extracti128_si256(q, 1));
 }
 
+// A kernel describes block i: widen() gives its weights as two int16 halves, scale() the factor of its
+// integer dot (and keeps any offset term), act() its activations; the block loops below do the integer
+// dot with vpmaddwd or, on AVX-VNNI, vpdpwssd.
 // Symmetric weights (Q4_0, Q5_0, Q8_0): `Widen` turns block i into its two int16 halves.
 template <typename Block, typename Widen>
 struct Symmetric {
     const Block* w;
     const act_q16_0* a;
-    HEARTH_AVX2_INLINE __m256 fma(std::int64_t i, __m256 acc) const {
-        __m256i lo, hi;
-        Widen{}(w[i], lo, hi);
-        const __m256i p = dot_block16(lo, hi, a[i].qs);
-        const __m256 scale = _mm256_set1_ps(f16_hw(w[i].d) * load_f32(a[i].d));
-        return _mm256_fmadd_ps(scale, _mm256_cvtepi32_ps(p), acc);
-    }
+    HEARTH_AVX2_INLINE void widen(std::int64_t i, __m256i& lo, __m256i& hi) const { Widen{}(w[i], lo, hi); }
+    HEARTH_AVX2_INLINE const std::uint8_t* act(std::int64_t i) const { return a[i].qs; }
+    HEARTH_AVX2_INLINE __m256 scale(std::int64_t i) { return _mm256_set1_ps(f16_hw(w[i].d) * load_f32(a[i].d)); }
     static float extra() { return 0.0f; }
 };
 
@@ -54,16 +49,51 @@ struct Affine {
     const Block* w;
     const act_q16_1* a;
     __m128 ms = _mm_setzero_ps();
-    HEARTH_AVX2_INLINE __m256 fma(std::int64_t i, __m256 acc) {
+    HEARTH_AVX2_INLINE void widen(std::int64_t i, __m256i& lo, __m256i& hi) const { Widen{}(w[i], lo, hi); }
+    HEARTH_AVX2_INLINE const std::uint8_t* act(std::int64_t i) const { return a[i].qs; }
+    HEARTH_AVX2_INLINE __m256 scale(std::int64_t i) {
         const __m128 prod = affine_scales(w[i].d, a[i].d);
         ms = _mm_add_ps(ms, prod);
-        __m256i lo, hi;
-        Widen{}(w[i], lo, hi);
-        const __m256i p = dot_block16(lo, hi, a[i].qs);
-        return _mm256_fmadd_ps(_mm256_broadcastss_ps(prod), _mm256_cvtepi32_ps(p), acc);
+        return _mm256_broadcastss_ps(prod);
     }
     HEARTH_AVX2_INLINE float extra() const { return _mm_cvtss_f32(_mm_movehdup_ps(ms)); }
 };
+
+// Both loops: blocks alternate between two accumulators so consecutive FMAs do not wait on each other.
+template <typename Kernel>
+HEARTH_AVX2_INLINE __m256 block_fma(Kernel& k, std::int64_t i, __m256 acc) {
+    __m256i lo, hi;
+    k.widen(i, lo, hi);
+    return _mm256_fmadd_ps(k.scale(i), _mm256_cvtepi32_ps(int16_block_dot(lo, hi, k.act(i))), acc);
+}
+template <typename Kernel>
+HEARTH_AVXVNNI_INLINE __m256 block_fma_vnni(Kernel& k, std::int64_t i, __m256 acc) {
+    __m256i lo, hi;
+    k.widen(i, lo, hi);
+    return _mm256_fmadd_ps(k.scale(i), _mm256_cvtepi32_ps(int16_block_dot_vnni(lo, hi, k.act(i))), acc);
+}
+template <typename Kernel>
+HEARTH_AVX2_INLINE float run_int16(Kernel& k, std::int64_t nb) {
+    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
+    std::int64_t i = 0;
+    for (; i + 2 <= nb; i += 2) {
+        acc0 = block_fma(k, i, acc0);
+        acc1 = block_fma(k, i + 1, acc1);
+    }
+    if (i < nb) acc0 = block_fma(k, i, acc0);
+    return hsum(_mm256_add_ps(acc0, acc1)) + k.extra();
+}
+template <typename Kernel>
+HEARTH_AVXVNNI_INLINE float run_int16_vnni(Kernel& k, std::int64_t nb) {
+    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
+    std::int64_t i = 0;
+    for (; i + 2 <= nb; i += 2) {
+        acc0 = block_fma_vnni(k, i, acc0);
+        acc1 = block_fma_vnni(k, i + 1, acc1);
+    }
+    if (i < nb) acc0 = block_fma_vnni(k, i, acc0);
+    return hsum(_mm256_add_ps(acc0, acc1)) + k.extra();
+}
 
 struct WidenQ4_0 {
     HEARTH_AVX2_INLINE void operator()(const block_q4_0& b, __m256i& lo, __m256i& hi) const {
@@ -122,16 +152,25 @@ using DotQ8_0 = Symmetric<block_q8_0, WidenQ8_0>;
 using DotQ4_1 = Affine<block_q4_1, WidenQ4_1>;
 using DotQ5_1 = Affine<block_q5_1, WidenQ5_1>;
 
-#define HEARTH_DOT16(name, Kernel, Block, Act)                                                      \
-    HEARTH_AVX2 float name(const void* row, const void* xq, std::int64_t n) {                     \
+#define HEARTH_DOT16(target, run, name, Kernel, Block, Act)                                        \
+    target float name(const void* row, const void* xq, std::int64_t n) {                         \
         Kernel k{static_cast<const Block*>(row), static_cast<const Act*>(xq)};                    \
-        return run_blocks(k, n / qk_legacy);                                                      \
+        return run(k, n / qk_legacy);                                                             \
     }
-HEARTH_DOT16(dot_q4_0_q16_0, DotQ4_0, block_q4_0, act_q16_0)
-HEARTH_DOT16(dot_q5_0_q16_0, DotQ5_0, block_q5_0, act_q16_0)
-HEARTH_DOT16(dot_q8_0_q16_0, DotQ8_0, block_q8_0, act_q16_0)
-HEARTH_DOT16(dot_q4_1_q16_1, DotQ4_1, block_q4_1, act_q16_1)
-HEARTH_DOT16(dot_q5_1_q16_1, DotQ5_1, block_q5_1, act_q16_1)
-#undef HEARTH_DOT16
+HEARTH_DOT16(HEARTH_AVX2, run_int16, dot_q4_0_q16_0, DotQ4_0, block_q4_0, act_q16_0)
+HEARTH_DOT16(HEARTH_AVX2, run_int16, dot_q5_0_q16_0, DotQ5_0, block_q5_0, act_q16_0)
+HEARTH_DOT16(HEARTH_AVX2, run_int16, dot_q8_0_q16_0, DotQ8_0, block_q8_0, act_q16_0)
+HEARTH_DOT16(HEARTH_AVX2, run_int16, dot_q4_1_q16_1, DotQ4_1, block_q4_1, act_q16_1)
+HEARTH_DOT16(HEARTH_AVX2, run_int16, dot_q5_1_q16_1, DotQ5_1, block_q5_1, act_q16_1)
 
 }  // namespace hearth::cpu::quant::avx2
+
+namespace hearth::cpu::quant::avxvnni {
+using namespace avx2;
+HEARTH_DOT16(HEARTH_AVXVNNI, run_int16_vnni, dot_q4_0_q16_0, DotQ4_0, block_q4_0, act_q16_0)
+HEARTH_DOT16(HEARTH_AVXVNNI, run_int16_vnni, dot_q5_0_q16_0, DotQ5_0, block_q5_0, act_q16_0)
+HEARTH_DOT16(HEARTH_AVXVNNI, run_int16_vnni, dot_q8_0_q16_0, DotQ8_0, block_q8_0, act_q16_0)
+HEARTH_DOT16(HEARTH_AVXVNNI, run_int16_vnni, dot_q4_1_q16_1, DotQ4_1, block_q4_1, act_q16_1)
+HEARTH_DOT16(HEARTH_AVXVNNI, run_int16_vnni, dot_q5_1_q16_1, DotQ5_1, block_q5_1, act_q16_1)
+#undef HEARTH_DOT16
+}  // namespace hearth::cpu::quant::avxvnni

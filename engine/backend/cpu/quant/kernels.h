@@ -68,6 +68,16 @@ void quantize_q16_1s(const float* x, void* out, std::int64_t n);
 float dot_q4_1s_q16_1s(const void* row, const void* xq, std::int64_t n);
 }  // namespace avx2
 
+// The int16 dots again with AVX-VNNI's vpdpwssd (call only when the CPU has AVX2, FMA, F16C and AVX-VNNI).
+namespace avxvnni {
+float dot_q4_0_q16_0(const void* row, const void* xq, std::int64_t n);
+float dot_q4_1_q16_1(const void* row, const void* xq, std::int64_t n);
+float dot_q5_0_q16_0(const void* row, const void* xq, std::int64_t n);
+float dot_q5_1_q16_1(const void* row, const void* xq, std::int64_t n);
+float dot_q8_0_q16_0(const void* row, const void* xq, std::int64_t n);
+float dot_q4_1s_q16_1s(const void* row, const void* xq, std::int64_t n);
+}  // namespace avxvnni
+
 #undef HEARTH_ROW_KERNELS
 #undef HEARTH_DECLARE_WEIGHT_KERNELS
 #undef HEARTH_DECLARE_ACTIVATION_KERNELS

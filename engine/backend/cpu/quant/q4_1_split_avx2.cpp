@@ -11,14 +11,21 @@
 namespace hearth::cpu::quant::avx2 {
 namespace {
 
-// Σ over one block of w·x as 8 int32 lanes: 16 bytes of nibbles (elements 0..15 low, 16..31 high) widened
-// to int16 against the block's 32 int16 activations.
-HEARTH_AVX2_INLINE __m256i block_dot(const std::uint8_t* qs, const std::uint8_t* xs) {
+// One block's 16 bytes of nibbles (elements 0..15 low, 16..31 high) as two vectors of 16 int16.
+HEARTH_AVX2_INLINE void widen_nibbles(const std::uint8_t* qs, __m256i& lo, __m256i& hi) {
     const __m256i bytes = _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(qs)));
-    const __m256i lo = _mm256_and_si256(bytes, _mm256_set1_epi16(0x0F));
-    const __m256i hi = _mm256_srli_epi16(bytes, 4);
-    return _mm256_add_epi32(_mm256_madd_epi16(lo, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xs))),
-                            _mm256_madd_epi16(hi, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xs + 32))));
+    lo = _mm256_and_si256(bytes, _mm256_set1_epi16(0x0F));
+    hi = _mm256_srli_epi16(bytes, 4);
+}
+HEARTH_AVX2_INLINE __m256i block_dot(const std::uint8_t* qs, const std::uint8_t* xs) {
+    __m256i lo, hi;
+    widen_nibbles(qs, lo, hi);
+    return int16_block_dot(lo, hi, xs);
+}
+HEARTH_AVXVNNI_INLINE __m256i block_dot_vnni(const std::uint8_t* qs, const std::uint8_t* xs) {
+    __m256i lo, hi;
+    widen_nibbles(qs, lo, hi);
+    return int16_block_dot_vnni(lo, hi, xs);
 }
 
 }  // namespace
@@ -35,32 +42,42 @@ HEARTH_AVX2 void quantize_q16_1s(const float* x, void* out, std::int64_t n) {
     }
 }
 
-HEARTH_AVX2 float dot_q4_1s_q16_1s(const void* row, const void* xq, std::int64_t n) {
-    const q4_1_split_row r = q4_1_split_row::at(row, n);
-    const act_q16_1s_row a = act_q16_1s_row::at(xq, n);
-    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps(), offsets = _mm256_setzero_ps();
-    alignas(32) float scale[8];
-    std::int64_t b = 0;
-    for (; b + 8 <= r.nb; b += 8) {
-        const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(r.d + 2 * b)));
-        const __m256 mw = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(r.m + 2 * b)));
-        _mm256_store_ps(scale, _mm256_mul_ps(dw, _mm256_loadu_ps(reinterpret_cast<const float*>(a.d + 4 * b))));
-        offsets = _mm256_fmadd_ps(mw, _mm256_loadu_ps(reinterpret_cast<const float*>(a.s + 4 * b)), offsets);
-        for (int k = 0; k < 8; k += 2) {
-            const std::int64_t i = b + k;
-            acc0 = _mm256_fmadd_ps(_mm256_broadcast_ss(scale + k),
-                                   _mm256_cvtepi32_ps(block_dot(r.qs + 16 * i, a.qs + 64 * i)), acc0);
-            acc1 = _mm256_fmadd_ps(_mm256_broadcast_ss(scale + k + 1),
-                                   _mm256_cvtepi32_ps(block_dot(r.qs + 16 * (i + 1), a.qs + 64 * (i + 1))), acc1);
-        }
+// The kernel, once per block dot (vpmaddwd, or vpdpwssd on AVX-VNNI).
+#define HEARTH_DOT_Q4_1S(target, block_dot)                                                               \
+    target float dot_q4_1s_q16_1s(const void* row, const void* xq, std::int64_t n) {                     \
+        const q4_1_split_row r = q4_1_split_row::at(row, n);                                              \
+        const act_q16_1s_row a = act_q16_1s_row::at(xq, n);                                               \
+        __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps(), offsets = _mm256_setzero_ps();      \
+        alignas(32) float scale[8];                                                                       \
+        std::int64_t b = 0;                                                                               \
+        for (; b + 8 <= r.nb; b += 8) {                                                                   \
+            const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(r.d + 2 * b))); \
+            const __m256 mw = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(r.m + 2 * b))); \
+            _mm256_store_ps(scale, _mm256_mul_ps(dw, _mm256_loadu_ps(reinterpret_cast<const float*>(a.d + 4 * b)))); \
+            offsets = _mm256_fmadd_ps(mw, _mm256_loadu_ps(reinterpret_cast<const float*>(a.s + 4 * b)), offsets); \
+            for (int k = 0; k < 8; k += 2) {                                                              \
+                const std::int64_t i = b + k;                                                             \
+                acc0 = _mm256_fmadd_ps(_mm256_broadcast_ss(scale + k),                                    \
+                                       _mm256_cvtepi32_ps(block_dot(r.qs + 16 * i, a.qs + 64 * i)), acc0); \
+                acc1 = _mm256_fmadd_ps(_mm256_broadcast_ss(scale + k + 1),                                \
+                                       _mm256_cvtepi32_ps(block_dot(r.qs + 16 * (i + 1), a.qs + 64 * (i + 1))), acc1); \
+            }                                                                                             \
+        }                                                                                                 \
+        float tail_offsets = 0.0f;                                                                        \
+        for (; b < r.nb; ++b) {                                                                           \
+            const float s = f16_hw(r.d + 2 * b) * load_f32(a.d + 4 * b);                                  \
+            acc0 = _mm256_fmadd_ps(_mm256_set1_ps(s), _mm256_cvtepi32_ps(block_dot(r.qs + 16 * b, a.qs + 64 * b)), acc0); \
+            tail_offsets += f16_hw(r.m + 2 * b) * load_f32(a.s + 4 * b);                                  \
+        }                                                                                                 \
+        return hsum(_mm256_add_ps(acc0, acc1)) + hsum(offsets) + tail_offsets;                            \
     }
-    float tail_offsets = 0.0f;
-    for (; b < r.nb; ++b) {
-        const float s = f16_hw(r.d + 2 * b) * load_f32(a.d + 4 * b);
-        acc0 = _mm256_fmadd_ps(_mm256_set1_ps(s), _mm256_cvtepi32_ps(block_dot(r.qs + 16 * b, a.qs + 64 * b)), acc0);
-        tail_offsets += f16_hw(r.m + 2 * b) * load_f32(a.s + 4 * b);
-    }
-    return hsum(_mm256_add_ps(acc0, acc1)) + hsum(offsets) + tail_offsets;
-}
+
+HEARTH_DOT_Q4_1S(HEARTH_AVX2, block_dot)
 
 }  // namespace hearth::cpu::quant::avx2
+
+namespace hearth::cpu::quant::avxvnni {
+using namespace avx2;
+HEARTH_DOT_Q4_1S(HEARTH_AVXVNNI, block_dot_vnni)
+#undef HEARTH_DOT_Q4_1S
+}  // namespace hearth::cpu::quant::avxvnni

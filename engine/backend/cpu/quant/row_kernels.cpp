@@ -1,6 +1,7 @@
 #include "backend/cpu/quant/row_kernels.h"
 
 #include <array>
+#include <cstdlib>
 
 #if HEARTH_ROW_KERNELS_AVX2
 #include <cpuid.h>
@@ -66,6 +67,8 @@ const Table& scalar_table() {
 }
 
 #if HEARTH_ROW_KERNELS_AVX2
+bool cpu_has_avx_vnni();
+
 const Table& avx2_table() {
     static const Table table = [] {
         Table t = HEARTH_ROW_TABLE(avx2);
@@ -75,9 +78,30 @@ const Table& avx2_table() {
         split(TensorType::Q5_0, quant::avx2::dot_q5_0_q8_0_split);
         split(TensorType::Q5_1, quant::avx2::dot_q5_1_q8_1_split);
         split(TensorType::Q8_0, quant::avx2::dot_q8_0_q8_0_split);
+        if (cpu_has_avx_vnni()) {
+            auto vnni = [&t](TensorType type, DotQuantizedFn fn) { t[static_cast<std::size_t>(type)].dot_quantized16 = fn; };
+            vnni(TensorType::Q4_0, quant::avxvnni::dot_q4_0_q16_0);
+            vnni(TensorType::Q4_1, quant::avxvnni::dot_q4_1_q16_1);
+            vnni(TensorType::Q5_0, quant::avxvnni::dot_q5_0_q16_0);
+            vnni(TensorType::Q5_1, quant::avxvnni::dot_q5_1_q16_1);
+            vnni(TensorType::Q8_0, quant::avxvnni::dot_q8_0_q16_0);
+        }
         return t;
     }();
     return table;
+}
+
+// AVX-VNNI: CPUID leaf 7, sub-leaf 1, EAX bit 4 (VEX-encoded vpdpwssd on 256-bit registers; the OS
+// support check is AVX2's, the same YMM state). HEARTH_NO_AVX_VNNI=1 keeps the plain AVX2 dots, to compare
+// the two on one machine.
+bool cpu_has_avx_vnni() {
+    static const bool yes = [] {
+        const char* off = std::getenv("HEARTH_NO_AVX_VNNI");
+        if (off != nullptr && *off != '\0' && *off != '0') return false;
+        unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+        return __get_cpuid_count(7, 1, &eax, &ebx, &ecx, &edx) && (eax & (1u << 4)) != 0;
+    }();
+    return yes;
 }
 
 bool cpu_has_avx2() {
@@ -91,6 +115,7 @@ bool cpu_has_avx2() {
 #else
 const Table& avx2_table() { return scalar_table(); }  // not an x86-64 build
 bool cpu_has_avx2() { return false; }
+bool cpu_has_avx_vnni() { return false; }
 #endif
 
 #undef HEARTH_ROW_TABLE
@@ -119,7 +144,7 @@ RowKernels q4_1_split_kernels(bool avx2) {
 #if HEARTH_ROW_KERNELS_AVX2
     if (avx2) {
         k.quantize_activations16 = quant::avx2::quantize_q16_1s;
-        k.dot_quantized16 = quant::avx2::dot_q4_1s_q16_1s;
+        k.dot_quantized16 = cpu_has_avx_vnni() ? quant::avxvnni::dot_q4_1s_q16_1s : quant::avx2::dot_q4_1s_q16_1s;
         return k;
     }
 #endif
@@ -162,6 +187,8 @@ void repack_row(RowLayout layout, const void* row, void* out, std::int64_t n) {
 }
 
 const char* row_kernels_isa() { return use_avx2() ? "avx2" : "scalar"; }
+
+bool row_kernels_use_avx_vnni() { return use_avx2() && cpu_has_avx_vnni(); }
 
 std::size_t activation_row_bytes(TensorType activation_type, std::int64_t n) {
     switch (activation_type) {

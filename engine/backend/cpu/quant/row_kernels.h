@@ -91,6 +91,8 @@ void dequantize_activations16(Activation16 format, const void* x_quantized, floa
 
 // Which instruction set the table was built for: "avx2" or "scalar" (for logs and the bench report).
 const char* row_kernels_isa();
+// Whether the avx2 table's int16 dots use AVX-VNNI (vpdpwssd), on CPUs that have it.
+bool row_kernels_use_avx_vnni();
 
 // Tests force the scalar table to compare it with the vector one; not for production use.
 const RowKernels* row_kernels_scalar(TensorType type);
