@@ -69,7 +69,8 @@ Result<std::unique_ptr<Buffer>> CpuBackend::prepare_weights(std::span<Weight* co
         Tensor& m = w->matrix;
         // In parts of whole rows, each reported once copied: the caller may drop the old pages as the copy
         // goes, so a large matrix (a tied embedding) is not held twice.
-        const std::int64_t rows_per_part = std::max<std::int64_t>(1, static_cast<std::int64_t>(k_part_bytes / std::max<std::size_t>(m.row_bytes, 1)));
+        const auto rows_per_part =
+            std::max<std::int64_t>(1, static_cast<std::int64_t>(k_part_bytes / std::max<std::size_t>(m.row_bytes, 1)));
         for (std::int64_t first = 0; first < m.rows; first += rows_per_part) {
             const std::int64_t count = std::min(rows_per_part, m.rows - first);
             const std::size_t offset = m.row_bytes * static_cast<std::size_t>(first);
