@@ -1,7 +1,9 @@
 #pragma once
-// A model's weights placed on a backend, in the roles the forward pass uses. Large matrices stay in the
-// memory-mapped file (the CPU backend reads them in place); small or rearranged tensors (norms as F32,
-// biases, GGUF llama Q/K rows put back in Hugging Face order) are copied into backend buffers.
+// A model's weights placed on a backend, in the roles the forward pass uses. Tensors are read from the
+// memory-mapped file; small or rearranged ones (norms as F32, biases, GGUF llama Q/K rows put back in
+// Hugging Face order) are copied into backend buffers, and then the backend may move the linear layers'
+// matrices into its own memory and layout (Backend::prepare_weights; the CPU backend does on its int16
+// path), the file's pages of what moved leaving the resident set. The embedding is read from the file.
 
 #include <atomic>
 #include <functional>
