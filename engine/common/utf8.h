@@ -13,6 +13,15 @@ bool is_valid_utf8(std::string_view text);
 std::string escape_for_message(std::string_view text, std::size_t max_length = 200);
 
 // escape_for_message() in single quotes: how readers name a key or tensor in an error.
-inline std::string quoted_for_message(std::string_view text) { return "'" + escape_for_message(text) + "'"; }
+// (Appended piece by piece: GCC 12's -O3 warns falsely, -Wrestrict, about "'" + std::string&&.)
+inline std::string quoted_for_message(std::string_view text) {
+    const std::string escaped = escape_for_message(text);
+    std::string out;
+    out.reserve(escaped.size() + 2);
+    out += '\'';
+    out += escaped;
+    out += '\'';
+    return out;
+}
 
 }  // namespace hearth
