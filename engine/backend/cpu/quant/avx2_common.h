@@ -7,6 +7,7 @@
 
 #include <cstdint>
 
+#include "backend/cpu/avx2_float.h"
 #include "backend/cpu/quant/block_layouts.h"
 
 #define HEARTH_AVX2 __attribute__((target("avx2,fma,f16c")))
@@ -32,12 +33,7 @@ HEARTH_AVXVNNI_INLINE __m256i int16_block_dot_vnni(__m256i lo, __m256i hi, const
 
 namespace hearth::cpu::quant::avx2 {
 
-HEARTH_AVX2_INLINE float hsum(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
+using hearth::backend::cpu::avx2::hsum;
 
 HEARTH_AVX2_INLINE int hsum_i32(__m256i v) {
     __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));

@@ -60,6 +60,8 @@ struct Affine {
 };
 
 // Both loops: blocks alternate between two accumulators so consecutive FMAs do not wait on each other.
+// Two copies because a function's target (avxvnni or not) cannot be a template parameter, and a VNNI
+// helper may only be inlined into a VNNI function.
 template <typename Kernel>
 HEARTH_AVX2_INLINE __m256 block_fma(Kernel& k, std::int64_t i, __m256 acc) {
     __m256i lo, hi;

@@ -43,6 +43,9 @@ namespace hearth::cpu::quant {
 
 // Q4_1 rows in the split layout (block_layouts.h), made from block_q4_1 rows by repack_q4_1_split.
 void repack_q4_1_split(const void* row, void* out, std::int64_t n);
+// act_q16_1s activations through a table's act_q16_1 quantizer (the scalar and AVX2 quantize_q16_1s).
+void quantize_q16_1s_with(void (*quantize_q16_1)(const float*, void*, std::int64_t), const float* x, void* out,
+                          std::int64_t n);
 
 // Plain C++: the reference, and the fallback on CPUs without AVX2/FMA/F16C.
 namespace scalar {

@@ -18,6 +18,19 @@ void repack_q4_1_split(const void* row, void* out, std::int64_t n) {
     }
 }
 
+void quantize_q16_1s_with(void (*quantize_q16_1)(const float*, void*, std::int64_t), const float* x, void* out,
+                          std::int64_t n) {
+    // act_q16_1's quantizer block by block (so both tables write identical bytes), the values moved apart.
+    const act_q16_1s_row a = act_q16_1s_row::at(out, n);
+    for (std::int64_t b = 0; b < a.nb; ++b) {
+        act_q16_1 block;
+        quantize_q16_1(x + b * qk_legacy, &block, qk_legacy);
+        std::memcpy(a.d + 4 * b, block.d, 4);
+        std::memcpy(a.s + 4 * b, block.s, 4);
+        std::memcpy(a.qs + 64 * b, block.qs, 64);
+    }
+}
+
 namespace scalar {
 
 void dequantize_q4_1s(const void* row, float* out, std::int64_t n) {
@@ -46,16 +59,7 @@ float dot_f32_q4_1s(const void* row, const float* x, std::int64_t n) {
     return acc;
 }
 
-void quantize_q16_1s(const float* x, void* out, std::int64_t n) {
-    const act_q16_1s_row a = act_q16_1s_row::at(out, n);
-    for (std::int64_t b = 0; b < a.nb; ++b) {
-        act_q16_1 block;
-        quantize_q16_1(x + b * qk_legacy, &block, qk_legacy);
-        std::memcpy(a.d + 4 * b, block.d, 4);
-        std::memcpy(a.s + 4 * b, block.s, 4);
-        std::memcpy(a.qs + 64 * b, block.qs, 64);
-    }
-}
+void quantize_q16_1s(const float* x, void* out, std::int64_t n) { quantize_q16_1s_with(quantize_q16_1, x, out, n); }
 
 float dot_q4_1s_q16_1s(const void* row, const void* xq, std::int64_t n) {
     const q4_1_split_row r = q4_1_split_row::at(row, n);

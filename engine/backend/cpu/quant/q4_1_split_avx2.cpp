@@ -3,8 +3,6 @@
 // dw·dx and one FMA the offsets' share Σ m·s; per block there remain the nibble widening, two vpmaddwd and
 // one FMA with the block's broadcast product (block_q4_1's kernel converts and multiplies per block).
 
-#include <cstring>
-
 #include "backend/cpu/quant/avx2_common.h"
 #include "backend/cpu/quant/kernels.h"
 
@@ -30,17 +28,7 @@ HEARTH_AVXVNNI_INLINE __m256i block_dot_vnni(const std::uint8_t* qs, const std::
 
 }  // namespace
 
-HEARTH_AVX2 void quantize_q16_1s(const float* x, void* out, std::int64_t n) {
-    // act_q16_1's quantizer per block (identical bytes to the scalar one), then the values moved apart.
-    const act_q16_1s_row a = act_q16_1s_row::at(out, n);
-    for (std::int64_t b = 0; b < a.nb; ++b) {
-        act_q16_1 block;
-        quantize_q16_1(x + b * qk_legacy, &block, qk_legacy);
-        std::memcpy(a.d + 4 * b, block.d, 4);
-        std::memcpy(a.s + 4 * b, block.s, 4);
-        std::memcpy(a.qs + 64 * b, block.qs, 64);
-    }
-}
+void quantize_q16_1s(const float* x, void* out, std::int64_t n) { quantize_q16_1s_with(quantize_q16_1, x, out, n); }
 
 // The kernel, once per block dot (vpmaddwd, or vpdpwssd on AVX-VNNI).
 #define HEARTH_DOT_Q4_1S(target, block_dot)                                                               \
