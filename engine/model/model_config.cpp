@@ -17,8 +17,16 @@ std::string source_of(const ModelInfo& info) {
 }
 
 std::string key_of(const ModelInfo& info, std::string_view hf_key, std::string_view gguf_key) {
-    return "'" + (info.format == ModelFormat::gguf ? info.architecture + "." + std::string(gguf_key) : std::string(hf_key)) +
-           "'";
+    std::string key = "'";
+    if (info.format == ModelFormat::gguf) {
+        key += info.architecture;
+        key += '.';
+        key += gguf_key;
+    } else {
+        key += hf_key;
+    }
+    key += '\'';
+    return key;
 }
 
 Error config_error(const ModelInfo& info, const std::string& what) { return Error{source_of(info) + ": " + what}; }

@@ -102,8 +102,12 @@ private:
         DepthGuard guard(m_depth, cur().line);
         Body body;
         auto closing_hint = [&] {
-            return "'" + std::string(main_end) + "' to close '" + std::string(opener) + "' from line " +
-                   std::to_string(opener_line);
+            std::string hint = "'";
+            hint += main_end;
+            hint += "' to close '";
+            hint += opener;
+            hint += "' from line " + std::to_string(opener_line);
+            return hint;
         };
         while (true) {
             const Token& t = cur();
@@ -650,7 +654,8 @@ private:
         std::string name = expect_name();
         while (is_op(".")) {
             advance();
-            name += "." + expect_name();
+            name += '.';
+            name += expect_name();
         }
         return name;
     }
