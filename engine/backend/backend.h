@@ -138,6 +138,16 @@ struct AttentionParams {
     std::int32_t window = 0;      // sliding_window: keys per query (self included); chunked: chunk length
 };
 
+// The first key position a query at `position` may see under the mask (it sees every one up to its own).
+inline std::int32_t first_visible_position(const AttentionParams& params, std::int32_t position) {
+    switch (params.mask) {
+    case AttentionMask::causal: return 0;
+    case AttentionMask::sliding_window: return position - params.window + 1 > 0 ? position - params.window + 1 : 0;
+    case AttentionMask::chunked: return params.window > 0 ? position / params.window * params.window : 0;
+    }
+    return 0;
+}
+
 enum class Activation { silu, gelu_tanh };
 
 class Backend {
@@ -196,6 +206,14 @@ public:
     // block tables. q, out: [n, n_heads * head_dim].
     virtual void attention(const Tensor& q, const KvLayer& cache, const BatchLayout& batch,
                            const AttentionParams& params, const Tensor& out) = 0;
+    // A hint ahead of the matmuls that precede attention over `cache` for this batch: a backend may start
+    // bringing the keys and values it will read closer (the CPU backend prefetches them into its caches
+    // during the next matmul). The default ignores it.
+    virtual void expect_attention(const KvLayer& cache, const BatchLayout& batch, const AttentionParams& params) {
+        (void)cache;
+        (void)batch;
+        (void)params;
+    }
     // out = act(gate) * up, elementwise. In place into gate allowed.
     virtual void gated_activation(const Tensor& gate, const Tensor& up, Activation act,
                                   const Tensor& out) = 0;

@@ -96,12 +96,27 @@ void Transformer::forward(const backend::BatchLayout& batch, std::span<const bac
     be.embed(m_weights.embedding, batch.token_ids, x);
     if (c.embedding_scale != 1.0f) be.scale(x, c.embedding_scale);
 
+    auto attention_params = [&](std::int64_t i) {
+        const LayerConfig& layer = c.layers[static_cast<std::size_t>(i)];
+        backend::AttentionParams params;
+        params.n_heads = static_cast<std::int32_t>(c.n_heads);
+        params.n_kv_heads = static_cast<std::int32_t>(c.n_kv_heads);
+        params.head_dim = static_cast<std::int32_t>(c.head_dim);
+        params.scale = c.attention_scale;
+        params.logit_softcap = c.attention_softcap;
+        params.mask = layer.mask;
+        params.window = layer.window;
+        return params;
+    };
     for (std::int64_t i = 0; i < c.n_layers; ++i) {
         const LayerWeights& w = m_weights.layers[static_cast<std::size_t>(i)];
         const LayerConfig& layer = c.layers[static_cast<std::size_t>(i)];
 
         be.rms_norm(x, w.attn_norm, c.norm_eps, h);
         // q: [n, n_heads * head_dim]; k, v: [n, n_kv_heads * head_dim]
+        // Decode's keys and values come in ahead of attention while a matmul streams its weights: the first
+        // layer's during its Q, K, V product, every later layer's during the previous down projection.
+        if (i == 0) be.expect_attention(cache[0], batch, attention_params(0));
         const backend::Backend::MatmulTarget qkv[] = {{&w.q, q}, {&w.k, k}, {&w.v, v}};
         be.matmuls(h, qkv);
         if (c.arch->qk_norm) {
@@ -115,15 +130,7 @@ void Transformer::forward(const backend::BatchLayout& batch, std::span<const bac
         }
         const backend::KvLayer& kv = cache[static_cast<std::size_t>(i)];
         be.store_kv(k, v, kv, batch);
-        backend::AttentionParams params;
-        params.n_heads = static_cast<std::int32_t>(c.n_heads);
-        params.n_kv_heads = static_cast<std::int32_t>(c.n_kv_heads);
-        params.head_dim = static_cast<std::int32_t>(c.head_dim);
-        params.scale = c.attention_scale;
-        params.logit_softcap = c.attention_softcap;
-        params.mask = layer.mask;
-        params.window = layer.window;
-        be.attention(q, kv, batch, params, attn);
+        be.attention(q, kv, batch, attention_params(i), attn);
         be.matmul(attn, w.o, h);
         if (c.arch->sandwich_norms) be.rms_norm(h, w.post_attn_norm, c.norm_eps, h);
         be.add(x, h, x);
@@ -132,6 +139,7 @@ void Transformer::forward(const backend::BatchLayout& batch, std::span<const bac
         const backend::Backend::MatmulTarget gate_up[] = {{&w.gate, gate}, {&w.up, up}};  // [n, ffn] each
         be.matmuls(h, gate_up);
         be.gated_activation(gate, up, c.arch->activation, gate);
+        if (i + 1 < c.n_layers) be.expect_attention(cache[static_cast<std::size_t>(i + 1)], batch, attention_params(i + 1));
         be.matmul(gate, w.down, h);
         if (c.arch->sandwich_norms) be.rms_norm(h, w.post_ffn_norm, c.norm_eps, h);
         be.add(x, h, x);

@@ -49,9 +49,13 @@ void CpuBackend::matmul(const Tensor& x, const Weight& w, const Tensor& out) {
         m_pool.run(w.matrix.rows, grain, [&](std::int64_t begin, std::int64_t end) {
             for (std::int64_t t = 0; t < n_tokens; ++t) {
                 float* o = out.row_f32(t);
-                for (std::int64_t r = begin; r < end; ++r) o[r] = dot(w.matrix.row(r), t) + (bias ? bias[r] : 0.0f);
+                for (std::int64_t r = begin; r < end; ++r) {
+                    o[r] = dot(w.matrix.row(r), t) + (bias ? bias[r] : 0.0f);
+                    if (t == 0) m_kv_prefetch.issue(r, r + 1, w.matrix.rows);
+                }
             }
         });
+        m_kv_prefetch.clear();
     };
 
     if (m_matmul_path == MatmulPath::int16 && kernels->dot_quantized16 != nullptr) {
@@ -143,10 +147,12 @@ void CpuBackend::matmuls(const Tensor& x, std::span<const MatmulTarget> targets)
     // Tasks of all matrices, in order: task k belongs to the target whose range holds it.
     std::int64_t first_task[k_max_targets + 1] = {};
     std::int64_t grains[k_max_targets] = {};
+    std::int64_t first_row[k_max_targets + 1] = {};  // rows of all matrices in order, for the KV prefetch
     for (std::size_t i = 0; i < targets.size(); ++i) {
         const Tensor& w = targets[i].weight->matrix;
         grains[i] = row_grain(w, n_tokens, m_pool.size());
         first_task[i + 1] = first_task[i] + (w.rows + grains[i] - 1) / grains[i];
+        first_row[i + 1] = first_row[i] + w.rows;
     }
     m_pool.run(first_task[targets.size()], 1, [&](std::int64_t begin, std::int64_t end) {
         for (std::int64_t task = begin; task < end; ++task) {
@@ -162,11 +168,14 @@ void CpuBackend::matmuls(const Tensor& x, std::span<const MatmulTarget> targets)
             const float* bias = weight.has_bias() ? weight.bias.f32() : nullptr;
             for (std::int64_t t = 0; t < n_tokens; ++t) {
                 float* o = targets[i].out.row_f32(t);
-                for (std::int64_t r = row_begin; r < row_end; ++r)
+                for (std::int64_t r = row_begin; r < row_end; ++r) {
                     o[r] = kernels->dot_quantized16(weight.matrix.row(r), xq + row_bytes * t, in) + (bias ? bias[r] : 0.0f);
+                    if (t == 0) m_kv_prefetch.issue(first_row[i] + r, first_row[i] + r + 1, first_row[targets.size()]);
+                }
             }
         }
     });
+    m_kv_prefetch.clear();
 }
 
 }  // namespace hearth::backend::cpu
