@@ -103,7 +103,8 @@ private slots:
         weights.push_back(random_weight(TensorType::Q4_1, 1537, in, true, 3));  // odd: a lone last row
         if (k_types) weights.push_back(random_weight(TensorType::Q6_K, 300, in, false, 4));
         // prepare_weights (as the model loader calls it): on the int16 path every matrix moves into the
-        // backend's buffer, Q4_1 into the split layout where the vector kernels exist; elsewhere nothing moves.
+        // backend's buffer, Q4_1 where the vector kernels exist into eight-row groups (576 rows) or split rows
+        // (1537); elsewhere nothing moves.
         std::unique_ptr<be::Buffer> arena;
         if (prepared) {
             std::vector<be::Weight*> all;
@@ -115,7 +116,7 @@ private slots:
             QCOMPARE(arena != nullptr, moves);
             for (const HostWeight& w : weights) {
                 QCOMPARE(w.weight.matrix.data != static_cast<const void*>(w.bytes.data()), moves);
-                QCOMPARE(hearth::cpu::RowLayout(w.weight.layout), moves ? hearth::cpu::preferred_row_layout(w.weight.matrix.type)
+                QCOMPARE(hearth::cpu::RowLayout(w.weight.layout), moves ? hearth::cpu::preferred_row_layout(w.weight.matrix.type, w.weight.matrix.rows)
                                                                         : hearth::cpu::RowLayout::as_stored);
             }
         }

@@ -70,8 +70,11 @@ class TestQ41Split : public QObject {
 private slots:
     void preferredOnlyWithVectorKernels() {
         const bool vector = QString(hearth::cpu::row_kernels_isa()) == "avx2";
-        QCOMPARE(hearth::cpu::preferred_row_layout(TensorType::Q4_1), vector ? RowLayout::q4_1_split : RowLayout::as_stored);
-        QCOMPARE(hearth::cpu::preferred_row_layout(TensorType::Q8_0), RowLayout::as_stored);
+        // Eight-row groups where the rows come in eights, else rows split one by one.
+        QCOMPARE(hearth::cpu::preferred_row_layout(TensorType::Q4_1, 577), vector ? RowLayout::q4_1_split : RowLayout::as_stored);
+        QCOMPARE(hearth::cpu::preferred_row_layout(TensorType::Q4_1, 576), vector ? RowLayout::q4_1_rows8 : RowLayout::as_stored);
+        QCOMPARE(hearth::cpu::preferred_row_layout(TensorType::Q8_0, 576), RowLayout::as_stored);
+        QVERIFY(hearth::cpu::row_kernels(TensorType::Q8_0, RowLayout::q4_1_rows8) == nullptr);
         QVERIFY(hearth::cpu::row_kernels(TensorType::Q8_0, RowLayout::q4_1_split) == nullptr);
         QCOMPARE(hearth::cpu::row_kernels(TensorType::Q8_0, RowLayout::as_stored), hearth::cpu::row_kernels(TensorType::Q8_0));
     }

@@ -58,13 +58,30 @@ void CpuBackend::matmul(const Tensor& x, const Weight& w, const Tensor& out) {
         m_kv_prefetch.clear();
     };
 
-    if (m_matmul_path == MatmulPath::int16 && kernels->dot_quantized16 != nullptr) {
+    if (m_matmul_path == MatmulPath::int16 && (kernels->dot_quantized16 != nullptr || kernels->dot_rows_quantized16 != nullptr)) {
         const std::size_t row_bytes = activation16_row_bytes(kernels->activation16, in);
         m_quantized_activations.resize(row_bytes * static_cast<std::size_t>(n_tokens));
         std::byte* xq = m_quantized_activations.data();
         m_pool.run(n_tokens, 8, [&](std::int64_t begin, std::int64_t end) {
             for (std::int64_t t = begin; t < end; ++t) kernels->quantize_activations16(x.row_f32(t), xq + row_bytes * t, in);
         });
+        if (kernels->dot_rows_quantized16 != nullptr) {
+            // Rows interleaved in groups (RowLayout::q4_1_rows8): tasks of whole groups.
+            const std::int64_t g = kernels->group_rows, groups = w.matrix.rows / g;
+            m_pool.run(groups, std::max<std::int64_t>(1, grain / g), [&](std::int64_t begin, std::int64_t end) {
+                for (std::int64_t t = 0; t < n_tokens; ++t) {
+                    float* o = out.row_f32(t);
+                    for (std::int64_t group = begin; group < end; ++group) {
+                        kernels->dot_rows_quantized16(w.matrix.row(group * g), xq + row_bytes * t, in, o + group * g);
+                        if (bias)
+                            for (std::int64_t r = group * g; r < (group + 1) * g; ++r) o[r] += bias[r];
+                        if (t == 0) m_kv_prefetch.issue(group, group + 1, groups);
+                    }
+                }
+            });
+            m_kv_prefetch.clear();
+            return;
+        }
         for_each_dot([&](const void* row, std::int64_t t) { return kernels->dot_quantized16(row, xq + row_bytes * t, in); });
         return;
     }
@@ -117,7 +134,8 @@ void CpuBackend::matmuls(const Tensor& x, std::span<const MatmulTarget> targets)
                    targets.size() <= k_max_targets;
     for (const MatmulTarget& target : targets) {
         const RowKernels* kernels = kernels_for(*target.weight);
-        one_job = one_job && kernels->dot_quantized16 != nullptr && target.weight->matrix.cols == in;
+        one_job = one_job && (kernels->dot_quantized16 != nullptr || kernels->dot_rows_quantized16 != nullptr) &&
+                  target.weight->matrix.cols == in;
     }
     if (!one_job) {
         for (const MatmulTarget& target : targets) matmul(x, *target.weight, target.out);
@@ -150,7 +168,8 @@ void CpuBackend::matmuls(const Tensor& x, std::span<const MatmulTarget> targets)
     std::int64_t first_row[k_max_targets + 1] = {};  // rows of all matrices in order, for the KV prefetch
     for (std::size_t i = 0; i < targets.size(); ++i) {
         const Tensor& w = targets[i].weight->matrix;
-        grains[i] = row_grain(w, n_tokens, m_pool.size());
+        const std::int64_t group = kernels_for(*targets[i].weight)->group_rows;  // tasks of whole groups
+        grains[i] = (row_grain(w, n_tokens, m_pool.size()) + group - 1) / group * group;
         first_task[i + 1] = first_task[i] + (w.rows + grains[i] - 1) / grains[i];
         first_row[i + 1] = first_row[i] + w.rows;
     }
@@ -168,6 +187,16 @@ void CpuBackend::matmuls(const Tensor& x, std::span<const MatmulTarget> targets)
             const float* bias = weight.has_bias() ? weight.bias.f32() : nullptr;
             for (std::int64_t t = 0; t < n_tokens; ++t) {
                 float* o = targets[i].out.row_f32(t);
+                if (kernels->dot_rows_quantized16 != nullptr) {
+                    const std::int64_t g = kernels->group_rows;
+                    for (std::int64_t r = row_begin; r < row_end; r += g) {
+                        kernels->dot_rows_quantized16(weight.matrix.row(r), xq + row_bytes * t, in, o + r);
+                        if (bias)
+                            for (std::int64_t j = r; j < r + g; ++j) o[j] += bias[j];
+                        if (t == 0) m_kv_prefetch.issue(first_row[i] + r, first_row[i] + r + g, first_row[targets.size()]);
+                    }
+                    continue;
+                }
                 for (std::int64_t r = row_begin; r < row_end; ++r) {
                     o[r] = kernels->dot_quantized16(weight.matrix.row(r), xq + row_bytes * t, in) + (bias ? bias[r] : 0.0f);
                     if (t == 0) m_kv_prefetch.issue(first_row[i] + r, first_row[i] + r + 1, first_row[targets.size()]);

@@ -65,12 +65,13 @@ Result<std::unique_ptr<Buffer>> CpuBackend::prepare_weights(std::span<Weight* co
     for (std::size_t i = 0; i < weights.size(); ++i) {
         Weight* w = weights[i];
         if (w->layout != 0) continue;
-        const RowLayout layout = hearth::cpu::preferred_row_layout(w->matrix.type);
         Tensor& m = w->matrix;
-        // In parts of whole rows, each reported once copied: the caller may drop the old pages as the copy
-        // goes, so a large matrix (a tied embedding) is not held twice.
+        const RowLayout layout = hearth::cpu::preferred_row_layout(m.type, m.rows);
+        const std::int64_t group = hearth::cpu::layout_group_rows(layout);
+        // In parts of whole rows (whole groups), each reported once copied: the caller may drop the old
+        // pages as the copy goes, so a large matrix (a tied embedding) is not held twice.
         const auto rows_per_part =
-            std::max<std::int64_t>(1, static_cast<std::int64_t>(k_part_bytes / std::max<std::size_t>(m.row_bytes, 1)));
+            std::max<std::int64_t>(1, static_cast<std::int64_t>(k_part_bytes / std::max<std::size_t>(m.row_bytes, 1)) / group) * group;
         for (std::int64_t first = 0; first < m.rows; first += rows_per_part) {
             const std::int64_t count = std::min(rows_per_part, m.rows - first);
             const std::size_t offset = m.row_bytes * static_cast<std::size_t>(first);
@@ -78,8 +79,8 @@ Result<std::unique_ptr<Buffer>> CpuBackend::prepare_weights(std::span<Weight* co
             if (layout == RowLayout::as_stored) {
                 std::memcpy(next + offset, m.row(first), bytes);
             } else {
-                for (std::int64_t r = first; r < first + count; ++r)
-                    hearth::cpu::repack_row(layout, m.row(r), next + m.row_bytes * static_cast<std::size_t>(r), m.cols);
+                for (std::int64_t r = first; r < first + count; r += group)
+                    hearth::cpu::repack_rows(layout, m.row(r), m.row_bytes, next + m.row_bytes * static_cast<std::size_t>(r), m.cols);
             }
             if (moved && !moved(i, m.row(first), bytes)) return Error{"cancelled while moving the weights"};
         }

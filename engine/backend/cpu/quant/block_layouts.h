@@ -161,6 +161,23 @@ struct q4_1_split_row {
         return {p, p + 2 * nb, p + 4 * nb, nb};
     }
 };
+// ---- The eight-row layout: Q4_1 matrices with a multiple of 8 rows, rearranged at load time ----
+// Rows 8g … 8g+7 share their 8 × row_bytes bytes, block by block: for block b, 160 bytes =
+// [d: 8 × f16, one per row][m: 8 × f16][4 chunks × 32 bytes]. In chunk c, the 16-bit word k (k = 2r + e) holds
+// four nibbles, nibble j (bits 4j..4j+3) being row r's quant of element 32b + 2(4c + j) + e. One and/shift per
+// nibble then gives 16 int16 lanes — two weights of each of the eight rows — that one vpmaddwd multiplies by
+// the same two activations broadcast, summing into one int32 lane per row: per block the eight rows cost
+// sixteen vpmaddwd, one conversion and one FMA, with no per-row horizontal sums (about a third faster than
+// the split layout per weight, in cache and from memory, measured on Zen 4). Activations: act_q16_1s.
+constexpr std::int64_t q4_1_rows8_group = 8;
+constexpr std::int64_t q4_1_rows8_block_bytes = 160;
+struct q4_1_rows8_block {
+    std::uint8_t d[16];   // f16[8]
+    std::uint8_t m[16];   // f16[8]
+    std::uint8_t qs[128];  // 4 chunks of 16 × u16
+};
+static_assert(sizeof(q4_1_rows8_block) == q4_1_rows8_block_bytes && q4_1_rows8_block_bytes == 8 * sizeof(block_q4_1));
+
 struct act_q16_1s_row {
     std::uint8_t* d;
     std::uint8_t* s;

@@ -154,10 +154,35 @@ RowKernels q4_1_split_kernels(bool avx2) {
     return k;
 }
 
+// Q4_1 in the eight-row layout: only the int16 path's group dot.
+RowKernels q4_1_rows8_kernels(bool avx2) {
+    RowKernels k;
+    k.weight_type = TensorType::Q4_1;
+    k.activation16 = Activation16::q16_1s;
+    k.group_rows = quant::q4_1_rows8_group;
+#if HEARTH_ROW_KERNELS_AVX2
+    if (avx2) {
+        k.quantize_activations16 = quant::avx2::quantize_q16_1s;
+        k.dot_rows_quantized16 = cpu_has_avx_vnni() ? quant::avxvnni::dot_q4_1r8_q16_1s : quant::avx2::dot_q4_1r8_q16_1s;
+        return k;
+    }
+#endif
+    (void)avx2;
+    k.quantize_activations16 = quant::scalar::quantize_q16_1s;
+    k.dot_rows_quantized16 = quant::scalar::dot_q4_1r8_q16_1s;
+    return k;
+}
+
 const RowKernels* split_kernels(TensorType type, RowLayout layout, bool avx2) {
     static const RowKernels scalar = q4_1_split_kernels(false), vector = q4_1_split_kernels(true);
-    if (layout != RowLayout::q4_1_split || type != TensorType::Q4_1) return nullptr;
-    return avx2 ? &vector : &scalar;
+    static const RowKernels scalar8 = q4_1_rows8_kernels(false), vector8 = q4_1_rows8_kernels(true);
+    if (type != TensorType::Q4_1) return nullptr;
+    switch (layout) {
+    case RowLayout::q4_1_split: return avx2 ? &vector : &scalar;
+    case RowLayout::q4_1_rows8: return avx2 ? &vector8 : &scalar8;
+    case RowLayout::as_stored: break;
+    }
+    return nullptr;
 }
 
 }  // namespace
@@ -166,9 +191,19 @@ const RowKernels* row_kernels(TensorType type) { return lookup(chosen_table(), t
 
 const RowKernels* row_kernels_scalar(TensorType type) { return lookup(scalar_table(), type); }
 
-RowLayout preferred_row_layout(TensorType type) {
-    // Only where it pays: the AVX2 kernel (the scalar one gains nothing from the layout).
-    return type == TensorType::Q4_1 && use_avx2() ? RowLayout::q4_1_split : RowLayout::as_stored;
+RowLayout preferred_row_layout(TensorType type, std::int64_t rows) {
+    // Only where it pays: the AVX2 kernels (the scalar ones gain nothing from the layouts).
+    if (type != TensorType::Q4_1 || !use_avx2()) return RowLayout::as_stored;
+    // HEARTH_NO_ROWS8=1 keeps the split rows (to measure what the groups give).
+    static const bool no_groups = [] {
+        const char* v = std::getenv("HEARTH_NO_ROWS8");
+        return v != nullptr && *v != '\0' && *v != '0';
+    }();
+    return !no_groups && rows % quant::q4_1_rows8_group == 0 ? RowLayout::q4_1_rows8 : RowLayout::q4_1_split;
+}
+
+std::int64_t layout_group_rows(RowLayout layout) {
+    return layout == RowLayout::q4_1_rows8 ? quant::q4_1_rows8_group : 1;
 }
 
 const RowKernels* row_kernels(TensorType type, RowLayout layout) {
@@ -182,8 +217,17 @@ const RowKernels* row_kernels_scalar(TensorType type, RowLayout layout) {
 void repack_row(RowLayout layout, const void* row, void* out, std::int64_t n) {
     switch (layout) {
     case RowLayout::q4_1_split: quant::repack_q4_1_split(row, out, n); return;
+    case RowLayout::q4_1_rows8:
     case RowLayout::as_stored: break;
     }
+}
+
+void repack_rows(RowLayout layout, const void* rows, std::size_t row_bytes, void* out, std::int64_t n) {
+    if (layout == RowLayout::q4_1_rows8) {
+        quant::repack_q4_1_rows8(rows, row_bytes, out, n);
+        return;
+    }
+    repack_row(layout, rows, out, n);
 }
 
 const char* row_kernels_isa() { return use_avx2() ? "avx2" : "scalar"; }

@@ -40,6 +40,8 @@ using DotQuantizedFn = float (*)(const void* row, const void* x_quantized, std::
 
 // dot_quantized(row, x1) + dot_quantized(row, x2) in one pass over the row (the split 8+8-bit path).
 using DotQuantizedSplitFn = float (*)(const void* row, const void* x1, const void* x2, std::int64_t n);
+// out[r] = Σ w_r[i]·x[i] for every row r of a group of interleaved rows (RowKernels::group_rows of them).
+using DotRowsQuantizedFn = void (*)(const void* group, const void* x_quantized, std::int64_t n, float* out);
 
 // The precise path's activation blocks (block_layouts.h): 32 elements as int16 with an f32 scale, plus
 // s = d·Σq for the weights with an offset (Q4_1, Q5_1); for the K types 256 elements with one scale and
@@ -60,6 +62,11 @@ struct RowKernels {
     Activation16 activation16 = Activation16::none;
     QuantizeActivationsFn quantize_activations16 = nullptr;
     DotQuantizedFn dot_quantized16 = nullptr;
+    // Layouts that interleave rows (group_rows > 1: RowLayout::q4_1_rows8) multiply a whole group at once,
+    // the group of rows g·group_rows … starting at the matrix's row g·group_rows; their single-row
+    // functions (dequantize, dot_f32, dot_quantized16) are null.
+    std::int64_t group_rows = 1;
+    DotRowsQuantizedFn dot_rows_quantized16 = nullptr;
 };
 
 // The kernels for rows of `type`, or nullptr when the CPU backend cannot multiply by that type.
@@ -67,16 +74,24 @@ struct RowKernels {
 const RowKernels* row_kernels(TensorType type);
 
 // How a matrix's rows are arranged in memory: as the file stores them, or rearranged at load time into a
-// layout whose kernels are faster (block_layouts.h). A rearranged row keeps its size in bytes.
-enum class RowLayout : std::uint8_t { as_stored, q4_1_split };
+// layout whose kernels are faster (block_layouts.h). A rearranged row keeps its size in bytes; the
+// eight-row layout interleaves each group of 8 rows within their 8 × row_bytes.
+enum class RowLayout : std::uint8_t { as_stored, q4_1_split, q4_1_rows8 };
 
-// The layout worth repacking rows of `type` into for the int16 path on this CPU (as_stored: none).
-RowLayout preferred_row_layout(TensorType type);
+// The layout worth repacking a matrix of `type` with `rows` rows into for the int16 path on this CPU
+// (as_stored: none). Q4_1 with AVX2: eight-row groups where the rows come in eights, else the split rows.
+RowLayout preferred_row_layout(TensorType type, std::int64_t rows);
+// Rows per group of `layout`: 8 for q4_1_rows8, else 1.
+std::int64_t layout_group_rows(RowLayout layout);
 // The kernels for rows of `type` in `layout` (row_kernels(type) for as_stored; nullptr for a pair that does
 // not exist). The split layout has dequantize, dot_f32 and the int16 path only (no 8-bit fast path).
 const RowKernels* row_kernels(TensorType type, RowLayout layout);
 // Rearranges one row of n elements from the stored layout into `layout` (out must not overlap row).
+// Row-group layouts: repack_rows.
 void repack_row(RowLayout layout, const void* row, void* out, std::int64_t n);
+// Rearranges layout_group_rows(layout) consecutive rows (row_bytes apart, n elements each) into `layout`,
+// group_rows × row_bytes bytes at out (not overlapping the rows).
+void repack_rows(RowLayout layout, const void* rows, std::size_t row_bytes, void* out, std::int64_t n);
 
 // Bytes one row of n activations takes once quantized to `activation_type` (n a multiple of its block);
 // 0 for any type other than Q8_0, Q8_1 and Q8_K.
