@@ -206,14 +206,6 @@ public:
     // block tables. q, out: [n, n_heads * head_dim].
     virtual void attention(const Tensor& q, const KvLayer& cache, const BatchLayout& batch,
                            const AttentionParams& params, const Tensor& out) = 0;
-    // A hint ahead of the matmuls that precede attention over `cache` for this batch: a backend may start
-    // bringing the keys and values it will read closer (the CPU backend prefetches them into its caches
-    // during the next matmul). The default ignores it.
-    virtual void expect_attention(const KvLayer& cache, const BatchLayout& batch, const AttentionParams& params) {
-        (void)cache;
-        (void)batch;
-        (void)params;
-    }
     // out = act(gate) * up, elementwise. In place into gate allowed.
     virtual void gated_activation(const Tensor& gate, const Tensor& up, Activation act,
                                   const Tensor& out) = 0;

@@ -114,9 +114,6 @@ void Transformer::forward(const backend::BatchLayout& batch, std::span<const bac
 
         be.rms_norm(x, w.attn_norm, c.norm_eps, h);
         // q: [n, n_heads * head_dim]; k, v: [n, n_kv_heads * head_dim]
-        // Decode's keys and values come in ahead of attention while a matmul streams its weights: the first
-        // layer's during its Q, K, V product, every later layer's during the previous down projection.
-        if (i == 0) be.expect_attention(cache[0], batch, attention_params(0));
         const backend::Backend::MatmulTarget qkv[] = {{&w.q, q}, {&w.k, k}, {&w.v, v}};
         be.matmuls(h, qkv);
         if (c.arch->qk_norm) {
@@ -139,7 +136,6 @@ void Transformer::forward(const backend::BatchLayout& batch, std::span<const bac
         const backend::Backend::MatmulTarget gate_up[] = {{&w.gate, gate}, {&w.up, up}};  // [n, ffn] each
         be.matmuls(h, gate_up);
         be.gated_activation(gate, up, c.arch->activation, gate);
-        if (i + 1 < c.n_layers) be.expect_attention(cache[static_cast<std::size_t>(i + 1)], batch, attention_params(i + 1));
         be.matmul(gate, w.down, h);
         if (c.arch->sandwich_norms) be.rms_norm(h, w.post_ffn_norm, c.norm_eps, h);
         be.add(x, h, x);

@@ -1,7 +1,7 @@
 // Micro benchmark (not a test) of decode's matrix products as the transformer runs them: one token through
 // L layers of SmolLM2-135M-shaped Q4_1 matrices (Q, K, V as one job, O, gate and up as one job, down),
 // prepared as the loader prepares them, then a Q8_0 output head. Reports GB/s of weights per pass and per
-// group, so task sizes and prefetching can be compared without the rest of the forward pass's noise.
+// group, so task sizes and kernels can be compared without the rest of the forward pass's noise.
 //
 //   bench_decode_matmuls [threads, default 2] [passes, default 200] [layers, default 30]
 #include <algorithm>

@@ -60,9 +60,6 @@ constexpr std::int32_t k_pass_positions = 64;
 // Decode has few (token, kv head) pairs; their positions are then cut into chunks of at least this many
 // so every thread gets work, and the chunks' partial softmaxes are merged at the end.
 constexpr std::int32_t k_min_chunk_positions = 32;
-// At most this much of a layer's cache is prefetched ahead of its attention: what two cores' L2 caches
-// hold beside the weights streaming through them.
-constexpr std::size_t k_kv_prefetch_bytes = 1u << 20;
 
 // Positions per task. With fewer (token, kv head) pairs than a few per thread, the positions are cut into
 // chunks so that the tasks come to a multiple of the thread count: SmolLM2's 3 KV heads on 2 threads as
@@ -79,10 +76,6 @@ std::int32_t chunk_positions(std::int64_t pairs, std::int32_t most_visible, int 
     return std::max(k_min_chunk_positions, (by_count + unit - 1) / unit * unit);
 }
 }  // namespace
-
-void CpuBackend::expect_attention(const KvLayer& cache, const BatchLayout& batch, const AttentionParams& params) {
-    m_kv_prefetch.plan(cache, batch, params, k_kv_prefetch_bytes);
-}
 
 void CpuBackend::attention(const Tensor& q, const KvLayer& cache, const BatchLayout& batch,
                            const AttentionParams& params, const Tensor& out) {

@@ -10,7 +10,6 @@
 
 #include "backend/backend.h"
 #include "backend/cpu/quant/row_kernels.h"
-#include "backend/cpu/kv_prefetch.h"
 #include "backend/cpu/thread_pool.h"
 
 namespace hearth::backend::cpu {
@@ -67,7 +66,6 @@ public:
     void store_kv(const Tensor& keys, const Tensor& values, const KvLayer& cache, const BatchLayout& batch) override;
     void attention(const Tensor& q, const KvLayer& cache, const BatchLayout& batch, const AttentionParams& params,
                    const Tensor& out) override;
-    void expect_attention(const KvLayer& cache, const BatchLayout& batch, const AttentionParams& params) override;
     void gated_activation(const Tensor& gate, const Tensor& up, Activation act, const Tensor& out) override;
     void add(const Tensor& a, const Tensor& b, const Tensor& out) override;
     void scale(const Tensor& x, float factor) override;
@@ -83,7 +81,6 @@ private:
     std::vector<std::byte> m_quantized_activations;     // matmul scratch, grown as needed
     std::vector<float> m_activation_remainder;          // split8: x − d₁q₁, per thread
     std::vector<float> m_attention_partials;            // attention: per-chunk softmax parts at decode
-    KvPrefetch m_kv_prefetch;                           // expect_attention's rows, for the next matmul
 };
 
 int default_thread_count();

@@ -49,13 +49,9 @@ void CpuBackend::matmul(const Tensor& x, const Weight& w, const Tensor& out) {
         m_pool.run(w.matrix.rows, grain, [&](std::int64_t begin, std::int64_t end) {
             for (std::int64_t t = 0; t < n_tokens; ++t) {
                 float* o = out.row_f32(t);
-                for (std::int64_t r = begin; r < end; ++r) {
-                    o[r] = dot(w.matrix.row(r), t) + (bias ? bias[r] : 0.0f);
-                    if (t == 0) m_kv_prefetch.issue(r, r + 1, w.matrix.rows);
-                }
+                for (std::int64_t r = begin; r < end; ++r) o[r] = dot(w.matrix.row(r), t) + (bias ? bias[r] : 0.0f);
             }
         });
-        m_kv_prefetch.clear();
     };
 
     if (m_matmul_path == MatmulPath::int16 && (kernels->dot_quantized16 != nullptr || kernels->dot_rows_quantized16 != nullptr)) {
@@ -75,11 +71,9 @@ void CpuBackend::matmul(const Tensor& x, const Weight& w, const Tensor& out) {
                         kernels->dot_rows_quantized16(w.matrix.row(group * g), xq + row_bytes * t, in, o + group * g);
                         if (bias)
                             for (std::int64_t r = group * g; r < (group + 1) * g; ++r) o[r] += bias[r];
-                        if (t == 0) m_kv_prefetch.issue(group, group + 1, groups);
                     }
                 }
             });
-            m_kv_prefetch.clear();
             return;
         }
         for_each_dot([&](const void* row, std::int64_t t) { return kernels->dot_quantized16(row, xq + row_bytes * t, in); });
@@ -165,13 +159,11 @@ void CpuBackend::matmuls(const Tensor& x, std::span<const MatmulTarget> targets)
     // Tasks of all matrices, in order: task k belongs to the target whose range holds it.
     std::int64_t first_task[k_max_targets + 1] = {};
     std::int64_t grains[k_max_targets] = {};
-    std::int64_t first_row[k_max_targets + 1] = {};  // rows of all matrices in order, for the KV prefetch
     for (std::size_t i = 0; i < targets.size(); ++i) {
         const Tensor& w = targets[i].weight->matrix;
         const std::int64_t group = kernels_for(*targets[i].weight)->group_rows;  // tasks of whole groups
         grains[i] = (row_grain(w, n_tokens, m_pool.size()) + group - 1) / group * group;
         first_task[i + 1] = first_task[i] + (w.rows + grains[i] - 1) / grains[i];
-        first_row[i + 1] = first_row[i] + w.rows;
     }
     m_pool.run(first_task[targets.size()], 1, [&](std::int64_t begin, std::int64_t end) {
         for (std::int64_t task = begin; task < end; ++task) {
@@ -193,18 +185,14 @@ void CpuBackend::matmuls(const Tensor& x, std::span<const MatmulTarget> targets)
                         kernels->dot_rows_quantized16(weight.matrix.row(r), xq + row_bytes * t, in, o + r);
                         if (bias)
                             for (std::int64_t j = r; j < r + g; ++j) o[j] += bias[j];
-                        if (t == 0) m_kv_prefetch.issue(first_row[i] + r, first_row[i] + r + g, first_row[targets.size()]);
                     }
                     continue;
                 }
-                for (std::int64_t r = row_begin; r < row_end; ++r) {
+                for (std::int64_t r = row_begin; r < row_end; ++r)
                     o[r] = kernels->dot_quantized16(weight.matrix.row(r), xq + row_bytes * t, in) + (bias ? bias[r] : 0.0f);
-                    if (t == 0) m_kv_prefetch.issue(first_row[i] + r, first_row[i] + r + 1, first_row[targets.size()]);
-                }
             }
         }
     });
-    m_kv_prefetch.clear();
 }
 
 }  // namespace hearth::backend::cpu
