@@ -169,14 +169,22 @@ struct q4_1_split_row {
 // the same two activations broadcast, summing into one int32 lane per row: per block the eight rows cost
 // sixteen vpmaddwd, one conversion and one FMA, with no per-row horizontal sums (about a third faster than
 // the split layout per weight, in cache and from memory, measured on Zen 4). Activations: act_q16_1s.
-constexpr std::int64_t q4_1_rows8_group = 8;
-constexpr std::int64_t q4_1_rows8_block_bytes = 160;
+constexpr std::int64_t rows8_group = 8;  // rows per group, in every eight-row layout
 struct q4_1_rows8_block {
     std::uint8_t d[16];   // f16[8]
     std::uint8_t m[16];   // f16[8]
     std::uint8_t qs[128];  // 4 chunks of 16 × u16
 };
-static_assert(sizeof(q4_1_rows8_block) == q4_1_rows8_block_bytes && q4_1_rows8_block_bytes == 8 * sizeof(block_q4_1));
+static_assert(sizeof(q4_1_rows8_block) == 8 * sizeof(block_q4_1));
+
+// Q8_0 in eight-row groups, the same idea: for block b, 272 bytes = [d: 8 × f16][16 chunks × 16 bytes], byte k
+// (k = 2r + e) of chunk p being row r's quant of element 32b + 2p + e. One sign extension of a chunk gives
+// the 16 int16 lanes that one vpmaddwd multiplies by activation pair p broadcast. Activations: act_q16_0.
+struct q8_0_rows8_block {
+    std::uint8_t d[16];   // f16[8]
+    std::int8_t qs[256];  // 16 chunks of 16 quants
+};
+static_assert(sizeof(q8_0_rows8_block) == 8 * sizeof(block_q8_0));
 
 struct act_q16_1s_row {
     std::uint8_t* d;

@@ -154,32 +154,37 @@ RowKernels q4_1_split_kernels(bool avx2) {
     return k;
 }
 
-// Q4_1 in the eight-row layout: only the int16 path's group dot.
-RowKernels q4_1_rows8_kernels(bool avx2) {
+// An eight-row layout (Q4_1 against act_q16_1s, Q8_0 against act_q16_0): only the int16 path's group dot.
+RowKernels rows8_kernels(TensorType type, bool avx2) {
     RowKernels k;
-    k.weight_type = TensorType::Q4_1;
-    k.activation16 = Activation16::q16_1s;
-    k.group_rows = quant::q4_1_rows8_group;
+    k.weight_type = type;
+    const bool q4_1 = type == TensorType::Q4_1;
+    k.activation16 = q4_1 ? Activation16::q16_1s : Activation16::q16_0;
+    k.group_rows = quant::rows8_group;
 #if HEARTH_ROW_KERNELS_AVX2
     if (avx2) {
-        k.quantize_activations16 = quant::avx2::quantize_q16_1s;
-        k.dot_rows_quantized16 = cpu_has_avx_vnni() ? quant::avxvnni::dot_q4_1r8_q16_1s : quant::avx2::dot_q4_1r8_q16_1s;
+        const bool vnni = cpu_has_avx_vnni();
+        k.quantize_activations16 = q4_1 ? quant::avx2::quantize_q16_1s : quant::avx2::quantize_q16_0;
+        if (q4_1) k.dot_rows_quantized16 = vnni ? quant::avxvnni::dot_q4_1r8_q16_1s : quant::avx2::dot_q4_1r8_q16_1s;
+        else k.dot_rows_quantized16 = vnni ? quant::avxvnni::dot_q8_0r8_q16_0 : quant::avx2::dot_q8_0r8_q16_0;
         return k;
     }
 #endif
     (void)avx2;
-    k.quantize_activations16 = quant::scalar::quantize_q16_1s;
-    k.dot_rows_quantized16 = quant::scalar::dot_q4_1r8_q16_1s;
+    k.quantize_activations16 = q4_1 ? quant::scalar::quantize_q16_1s : quant::scalar::quantize_q16_0;
+    k.dot_rows_quantized16 = q4_1 ? quant::scalar::dot_q4_1r8_q16_1s : quant::scalar::dot_q8_0r8_q16_0;
     return k;
 }
 
-const RowKernels* split_kernels(TensorType type, RowLayout layout, bool avx2) {
-    static const RowKernels scalar = q4_1_split_kernels(false), vector = q4_1_split_kernels(true);
-    static const RowKernels scalar8 = q4_1_rows8_kernels(false), vector8 = q4_1_rows8_kernels(true);
-    if (type != TensorType::Q4_1) return nullptr;
+// The kernels of a rearranged layout, or nullptr for a type the layout is not made of.
+const RowKernels* layout_kernels(TensorType type, RowLayout layout, bool avx2) {
+    static const RowKernels split[2] = {q4_1_split_kernels(false), q4_1_split_kernels(true)};
+    static const RowKernels q4_1_rows8[2] = {rows8_kernels(TensorType::Q4_1, false), rows8_kernels(TensorType::Q4_1, true)};
+    static const RowKernels q8_0_rows8[2] = {rows8_kernels(TensorType::Q8_0, false), rows8_kernels(TensorType::Q8_0, true)};
     switch (layout) {
-    case RowLayout::q4_1_split: return avx2 ? &vector : &scalar;
-    case RowLayout::q4_1_rows8: return avx2 ? &vector8 : &scalar8;
+    case RowLayout::q4_1_split: return type == TensorType::Q4_1 ? &split[avx2] : nullptr;
+    case RowLayout::q4_1_rows8: return type == TensorType::Q4_1 ? &q4_1_rows8[avx2] : nullptr;
+    case RowLayout::q8_0_rows8: return type == TensorType::Q8_0 ? &q8_0_rows8[avx2] : nullptr;
     case RowLayout::as_stored: break;
     }
     return nullptr;
@@ -193,31 +198,34 @@ const RowKernels* row_kernels_scalar(TensorType type) { return lookup(scalar_tab
 
 RowLayout preferred_row_layout(TensorType type, std::int64_t rows) {
     // Only where it pays: the AVX2 kernels (the scalar ones gain nothing from the layouts).
-    if (type != TensorType::Q4_1 || !use_avx2()) return RowLayout::as_stored;
-    // HEARTH_NO_ROWS8=1 keeps the split rows (to measure what the groups give).
+    if ((type != TensorType::Q4_1 && type != TensorType::Q8_0) || !use_avx2()) return RowLayout::as_stored;
+    // HEARTH_NO_ROWS8=1 keeps rows apart (to measure what the groups give).
     static const bool no_groups = [] {
         const char* v = std::getenv("HEARTH_NO_ROWS8");
         return v != nullptr && *v != '\0' && *v != '0';
     }();
-    return !no_groups && rows % quant::q4_1_rows8_group == 0 ? RowLayout::q4_1_rows8 : RowLayout::q4_1_split;
+    const bool groups = !no_groups && rows % quant::rows8_group == 0;
+    if (type == TensorType::Q8_0) return groups ? RowLayout::q8_0_rows8 : RowLayout::as_stored;
+    return groups ? RowLayout::q4_1_rows8 : RowLayout::q4_1_split;
 }
 
 std::int64_t layout_group_rows(RowLayout layout) {
-    return layout == RowLayout::q4_1_rows8 ? quant::q4_1_rows8_group : 1;
+    return layout == RowLayout::q4_1_rows8 || layout == RowLayout::q8_0_rows8 ? quant::rows8_group : 1;
 }
 
 const RowKernels* row_kernels(TensorType type, RowLayout layout) {
-    return layout == RowLayout::as_stored ? row_kernels(type) : split_kernels(type, layout, use_avx2());
+    return layout == RowLayout::as_stored ? row_kernels(type) : layout_kernels(type, layout, use_avx2());
 }
 
 const RowKernels* row_kernels_scalar(TensorType type, RowLayout layout) {
-    return layout == RowLayout::as_stored ? row_kernels_scalar(type) : split_kernels(type, layout, false);
+    return layout == RowLayout::as_stored ? row_kernels_scalar(type) : layout_kernels(type, layout, false);
 }
 
 void repack_row(RowLayout layout, const void* row, void* out, std::int64_t n) {
     switch (layout) {
     case RowLayout::q4_1_split: quant::repack_q4_1_split(row, out, n); return;
     case RowLayout::q4_1_rows8:
+    case RowLayout::q8_0_rows8:
     case RowLayout::as_stored: break;
     }
 }
@@ -225,6 +233,10 @@ void repack_row(RowLayout layout, const void* row, void* out, std::int64_t n) {
 void repack_rows(RowLayout layout, const void* rows, std::size_t row_bytes, void* out, std::int64_t n) {
     if (layout == RowLayout::q4_1_rows8) {
         quant::repack_q4_1_rows8(rows, row_bytes, out, n);
+        return;
+    }
+    if (layout == RowLayout::q8_0_rows8) {
+        quant::repack_q8_0_rows8(rows, row_bytes, out, n);
         return;
     }
     repack_row(layout, rows, out, n);

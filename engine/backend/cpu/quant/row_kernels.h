@@ -62,7 +62,7 @@ struct RowKernels {
     Activation16 activation16 = Activation16::none;
     QuantizeActivationsFn quantize_activations16 = nullptr;
     DotQuantizedFn dot_quantized16 = nullptr;
-    // Layouts that interleave rows (group_rows > 1: RowLayout::q4_1_rows8) multiply a whole group at once,
+    // Layouts that interleave rows (group_rows > 1: the eight-row layouts) multiply a whole group at once,
     // the group of rows g·group_rows … starting at the matrix's row g·group_rows; their single-row
     // functions (dequantize, dot_f32, dot_quantized16) are null.
     std::int64_t group_rows = 1;
@@ -75,13 +75,14 @@ const RowKernels* row_kernels(TensorType type);
 
 // How a matrix's rows are arranged in memory: as the file stores them, or rearranged at load time into a
 // layout whose kernels are faster (block_layouts.h). A rearranged row keeps its size in bytes; the
-// eight-row layout interleaves each group of 8 rows within their 8 × row_bytes.
-enum class RowLayout : std::uint8_t { as_stored, q4_1_split, q4_1_rows8 };
+// eight-row layouts interleave each group of 8 rows within their 8 × row_bytes.
+enum class RowLayout : std::uint8_t { as_stored, q4_1_split, q4_1_rows8, q8_0_rows8 };
 
 // The layout worth repacking a matrix of `type` with `rows` rows into for the int16 path on this CPU
-// (as_stored: none). Q4_1 with AVX2: eight-row groups where the rows come in eights, else the split rows.
+// (as_stored: none). With AVX2, Q4_1 and Q8_0 go into eight-row groups where the rows come in eights, other
+// Q4_1 matrices into split rows.
 RowLayout preferred_row_layout(TensorType type, std::int64_t rows);
-// Rows per group of `layout`: 8 for q4_1_rows8, else 1.
+// Rows per group of `layout`: 8 for the eight-row layouts, else 1.
 std::int64_t layout_group_rows(RowLayout layout);
 // The kernels for rows of `type` in `layout` (row_kernels(type) for as_stored; nullptr for a pair that does
 // not exist). The split layout has dequantize, dot_f32 and the int16 path only (no 8-bit fast path).
