@@ -1,15 +1,17 @@
 // Micro benchmark (not a test) of decode's matrix products as the transformer runs them: one token through
-// L layers of SmolLM2-135M-shaped Q4_1 matrices (Q, K, V as one job, O, gate and up as one job, down),
+// L layers of SmolLM2-135M-shaped matrices of one type (Q, K, V as one job, O, gate and up as one job, down),
 // prepared as the loader prepares them, then a Q8_0 output head. Reports GB/s of weights per pass and per
 // group, so task sizes and kernels can be compared without the rest of the forward pass's noise.
 //
-//   bench_decode_matmuls [threads, default 2] [passes, default 200] [layers, default 30]
+//   bench_decode_matmuls [threads, default 2] [passes, default 200] [layers, default 30] [layer type: Q4_1
+//                        (default), Q4_0 or Q8_0]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "backend/cpu/cpu_backend.h"
@@ -51,17 +53,19 @@ int main(int argc, char** argv) {
     const int threads = argc > 1 ? std::atoi(argv[1]) : 2;
     const int passes = argc > 2 ? std::atoi(argv[2]) : 200;
     const int layers = argc > 3 ? std::atoi(argv[3]) : 30;
+    const std::string type_name = argc > 4 ? argv[4] : "Q4_1";
+    const TensorType layer_type = type_name == "Q4_0" ? TensorType::Q4_0 : type_name == "Q8_0" ? TensorType::Q8_0 : TensorType::Q4_1;
     constexpr std::int64_t hidden = 576, kv = 192, ffn = 1536, vocab = 49152;
     std::mt19937 rng(7);
     std::vector<HostMatrix> m;  // per layer: q, k, v, o, gate, up, down; then the head
     for (int l = 0; l < layers; ++l) {
-        m.push_back(random_matrix(TensorType::Q4_1, hidden, hidden, rng));
-        m.push_back(random_matrix(TensorType::Q4_1, kv, hidden, rng));
-        m.push_back(random_matrix(TensorType::Q4_1, kv, hidden, rng));
-        m.push_back(random_matrix(TensorType::Q4_1, hidden, hidden, rng));
-        m.push_back(random_matrix(TensorType::Q4_1, ffn, hidden, rng));
-        m.push_back(random_matrix(TensorType::Q4_1, ffn, hidden, rng));
-        m.push_back(random_matrix(TensorType::Q4_1, hidden, ffn, rng));
+        m.push_back(random_matrix(layer_type, hidden, hidden, rng));
+        m.push_back(random_matrix(layer_type, kv, hidden, rng));
+        m.push_back(random_matrix(layer_type, kv, hidden, rng));
+        m.push_back(random_matrix(layer_type, hidden, hidden, rng));
+        m.push_back(random_matrix(layer_type, ffn, hidden, rng));
+        m.push_back(random_matrix(layer_type, ffn, hidden, rng));
+        m.push_back(random_matrix(layer_type, hidden, ffn, rng));
     }
     m.push_back(random_matrix(TensorType::Q8_0, vocab, hidden, rng));
 
@@ -120,8 +124,8 @@ int main(int argc, char** argv) {
     }
     std::sort(pass_seconds.begin(), pass_seconds.end());
     const double median = pass_seconds[pass_seconds.size() / 2];
-    std::printf("decode matmuls: %d layers, %.1f MB of weights, %d threads, %d passes\n", layers, total_bytes / 1e6,
-                threads, passes);
+    std::printf("decode matmuls: %d layers of %s, %.1f MB of weights, %d threads, %d passes\n", layers, type_name.c_str(),
+                total_bytes / 1e6, threads, passes);
     std::printf("pass: median %.0f us = %.1f GB/s, best %.0f us = %.1f GB/s\n", median * 1e6, total_bytes / median / 1e9,
                 pass_seconds.front() * 1e6, total_bytes / pass_seconds.front() / 1e9);
     for (int gi = 0; gi < groups; ++gi)

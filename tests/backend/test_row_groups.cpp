@@ -1,4 +1,4 @@
-// Q4_1 and Q8_0 matrices in the CPU backend's eight-row layouts (block_layouts.h: each group of 8 rows
+// Q4_0, Q4_1 and Q8_0 matrices in the CPU backend's eight-row layouts (block_layouts.h: each group of 8 rows
 // interleaved block by block so one vpmaddwd serves all eight), which CpuBackend::prepare_weights makes at
 // load time for the int16 path when the rows come in eights:
 //   repack   every row of a repacked group dequantizes to gguf-py's values for the stored row, bit for bit
@@ -19,7 +19,14 @@ namespace {
 
 constexpr int k_group = 8;
 
-RowLayout layout_of(TensorType type) { return type == TensorType::Q4_1 ? RowLayout::q4_1_rows8 : RowLayout::q8_0_rows8; }
+RowLayout layout_of(TensorType type) {
+    switch (type) {
+    case TensorType::Q4_0: return RowLayout::q4_0_rows8;
+    case TensorType::Q4_1: return RowLayout::q4_1_rows8;
+    default: return RowLayout::q8_0_rows8;
+    }
+}
+constexpr TensorType k_types[] = {TensorType::Q4_0, TensorType::Q4_1, TensorType::Q8_0};
 
 const RowKernels* group_kernels(TensorType type, bool scalar) {
     return scalar ? hearth::cpu::row_kernels_scalar(type, layout_of(type)) : hearth::cpu::row_kernels(type, layout_of(type));
@@ -35,7 +42,8 @@ std::vector<std::uint8_t> repacked(TensorType type, const std::vector<std::uint8
 }
 
 void dequantize_group_row(TensorType type, const std::vector<std::uint8_t>& group, int r, float* out, int n) {
-    if (type == TensorType::Q4_1) q::scalar::dequantize_q4_1r8_row(group.data(), r, out, n);
+    if (type == TensorType::Q4_0) q::scalar::dequantize_q4_0r8_row(group.data(), r, out, n);
+    else if (type == TensorType::Q4_1) q::scalar::dequantize_q4_1r8_row(group.data(), r, out, n);
     else q::scalar::dequantize_q8_0r8_row(group.data(), r, out, n);
 }
 
@@ -87,8 +95,7 @@ class TestRowGroups : public QObject {
 private slots:
     void types_data() {
         QTest::addColumn<int>("type");
-        QTest::newRow("Q4_1") << int(TensorType::Q4_1);
-        QTest::newRow("Q8_0") << int(TensorType::Q8_0);
+        for (TensorType t : k_types) QTest::newRow(qPrintable(type_name(t))) << int(t);
     }
 
     void tablesServeWholeGroups_data() { types_data(); }
@@ -105,7 +112,7 @@ private slots:
         }
         QCOMPARE(hearth::cpu::layout_group_rows(layout_of(t)), std::int64_t(k_group));
         // A layout holds only its own type.
-        const auto other = t == TensorType::Q4_1 ? TensorType::Q8_0 : TensorType::Q4_1;
+        const auto other = t == TensorType::Q4_1 ? TensorType::Q4_0 : TensorType::Q4_1;
         QVERIFY(hearth::cpu::row_kernels(other, layout_of(t)) == nullptr);
     }
 
@@ -145,7 +152,7 @@ private slots:
     void dotMatchesF64Dot_data() {
         QTest::addColumn<int>("type");
         QTest::addColumn<bool>("scalar");
-        for (TensorType t : {TensorType::Q4_1, TensorType::Q8_0}) {
+        for (TensorType t : k_types) {
             QTest::newRow(qPrintable(type_name(t) + ", scalar")) << int(t) << true;
             QTest::newRow(qPrintable(type_name(t) + ", " + hearth::cpu::row_kernels_isa())) << int(t) << false;
         }
@@ -173,7 +180,7 @@ private slots:
         const auto t = TensorType(type);
         const RowKernels* k = group_kernels(t, scalar);
         for (const std::uint8_t fill : {0x00, 0x7F, 0x80, 0xFF}) {
-            // Eight rows of three extreme blocks each (Q4_1: quants of 15; Q8_0: 127 or −128) against
+            // Eight rows of three extreme blocks each (Q4_0: −8 or 7; Q4_1: 15; Q8_0: 127 or −128) against
             // activations at ±32767: the largest int32 sums a block can have.
             std::vector<std::uint8_t> rows;
             for (int r = 0; r < k_group; ++r) {

@@ -176,6 +176,13 @@ struct q4_1_rows8_block {
     std::uint8_t qs[128];  // 4 chunks of 16 × u16
 };
 static_assert(sizeof(q4_1_rows8_block) == 8 * sizeof(block_q4_1));
+// Q4_0 the same way without the offsets: [d: 8 × f16][4 chunks × 32 bytes], quants 0..15 standing for −8..7.
+// Activations: act_q16_0.
+struct q4_0_rows8_block {
+    std::uint8_t d[16];    // f16[8]
+    std::uint8_t qs[128];  // 4 chunks of 16 × u16
+};
+static_assert(sizeof(q4_0_rows8_block) == 8 * sizeof(block_q4_0));
 
 // Q8_0 in eight-row groups, the same idea: for block b, 272 bytes = [d: 8 × f16][16 chunks × 16 bytes], byte k
 // (k = 2r + e) of chunk p being row r's quant of element 32b + 2p + e. One sign extension of a chunk gives

@@ -46,6 +46,8 @@ namespace hearth::cpu::quant {
 void repack_q4_1_split(const void* row, void* out, std::int64_t n);
 // Eight Q4_1 rows (block_q4_1, `row_bytes` apart) into one group of the eight-row layout (block_layouts.h).
 void repack_q4_1_rows8(const void* rows, std::size_t row_bytes, void* out, std::int64_t n);
+// The same for eight Q4_0 rows (block_q4_0) into the Q4_0 eight-row layout.
+void repack_q4_0_rows8(const void* rows, std::size_t row_bytes, void* out, std::int64_t n);
 // The same for eight Q8_0 rows (block_q8_0) into the Q8_0 eight-row layout.
 void repack_q8_0_rows8(const void* rows, std::size_t row_bytes, void* out, std::int64_t n);
 // act_q16_1s activations through a table's act_q16_1 quantizer (the scalar and AVX2 quantize_q16_1s).
@@ -64,6 +66,9 @@ float dot_q4_1s_q16_1s(const void* row, const void* xq, std::int64_t n);
 void dot_q4_1r8_q16_1s(const void* group, const void* xq, std::int64_t n, float* out);
 // Row r (0..7) of an eight-row group, dequantized (for tests).
 void dequantize_q4_1r8_row(const void* group, int r, float* out, std::int64_t n);
+// The same two for Q4_0 groups, against act_q16_0 activations.
+void dot_q4_0r8_q16_0(const void* group, const void* xq, std::int64_t n, float* out);
+void dequantize_q4_0r8_row(const void* group, int r, float* out, std::int64_t n);
 // The same two for Q8_0 groups, against act_q16_0 activations.
 void dot_q8_0r8_q16_0(const void* group, const void* xq, std::int64_t n, float* out);
 void dequantize_q8_0r8_row(const void* group, int r, float* out, std::int64_t n);
@@ -81,6 +86,7 @@ float dot_q5_1_q8_1_split(const void* row, const void* x1, const void* x2, std::
 float dot_q8_0_q8_0_split(const void* row, const void* x1, const void* x2, std::int64_t n);
 void quantize_q16_1s(const float* x, void* out, std::int64_t n);
 float dot_q4_1s_q16_1s(const void* row, const void* xq, std::int64_t n);
+void dot_q4_0r8_q16_0(const void* group, const void* xq, std::int64_t n, float* out);
 void dot_q4_1r8_q16_1s(const void* group, const void* xq, std::int64_t n, float* out);
 void dot_q8_0r8_q16_0(const void* group, const void* xq, std::int64_t n, float* out);
 }  // namespace avx2
@@ -93,6 +99,7 @@ float dot_q5_0_q16_0(const void* row, const void* xq, std::int64_t n);
 float dot_q5_1_q16_1(const void* row, const void* xq, std::int64_t n);
 float dot_q8_0_q16_0(const void* row, const void* xq, std::int64_t n);
 float dot_q4_1s_q16_1s(const void* row, const void* xq, std::int64_t n);
+void dot_q4_0r8_q16_0(const void* group, const void* xq, std::int64_t n, float* out);
 void dot_q4_1r8_q16_1s(const void* group, const void* xq, std::int64_t n, float* out);
 void dot_q8_0r8_q16_0(const void* group, const void* xq, std::int64_t n, float* out);
 }  // namespace avxvnni

@@ -1,0 +1,81 @@
+// AVX2 kernels for Q4_0 and Q4_1 matrices in the eight-row layouts (block_layouts.h), against act_q16_0 and
+// act_q16_1s activations. Per block: four 32-byte loads of nibbles; per load four nibble extractions (an
+// and, a shift, or both; Q4_0 then subtracts 8), each multiplied (vpmaddwd, or vpdpwssd on AVX-VNNI) by one
+// activation pair broadcast to all lanes and summed into int32 lane r = row r; then one conversion, one
+// multiply for the eight rows' dw·dx and one FMA (Q4_1: one more for its offsets m·s).
+
+#include "backend/cpu/quant/avx2_common.h"
+#include "backend/cpu/quant/kernels.h"
+
+namespace hearth::cpu::quant::avx2 {
+namespace {
+HEARTH_AVX2_INLINE __m256i pair_at(const std::uint8_t* xs, int pair) {
+    return _mm256_set1_epi32(static_cast<int>(load_u32(xs + 4 * pair)));
+}
+HEARTH_AVX2_INLINE __m256i madd_add(__m256i acc, __m256i w, __m256i x) {
+    return _mm256_add_epi32(acc, _mm256_madd_epi16(w, x));
+}
+HEARTH_AVXVNNI_INLINE __m256i madd_add_vnni(__m256i acc, __m256i w, __m256i x) {
+    return _mm256_dpwssd_avx_epi32(acc, w, x);
+}
+// Σ over one block of each row's quants (minus 8 where `centered`) times the 32 int16 activations at xs:
+// int32 lane r = row r. Two sums alternate so consecutive multiply-adds do not wait on each other. (A macro,
+// not a lambda: a lambda would not inherit the function's target.)
+#define HEARTH_CENTER(v) (centered ? _mm256_sub_epi16((v), eight) : (v))
+#define HEARTH_NIBBLE_DOTS(inline_target, name, madd_add)                                                  \
+    template <bool centered>                                                                              \
+    inline_target __m256i name(const std::uint8_t* qs, const std::uint8_t* xs) {                         \
+        const __m256i low4 = _mm256_set1_epi16(0x0F), eight = _mm256_set1_epi16(8);                       \
+        __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();                                 \
+        for (int c = 0; c < 4; ++c) {                                                                     \
+            const __m256i w = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(qs + 32 * c));          \
+            s0 = madd_add(s0, HEARTH_CENTER(_mm256_and_si256(w, low4)), pair_at(xs, 4 * c));                     \
+            s1 = madd_add(s1, HEARTH_CENTER(_mm256_and_si256(_mm256_srli_epi16(w, 4), low4)), pair_at(xs, 4 * c + 1)); \
+            s0 = madd_add(s0, HEARTH_CENTER(_mm256_and_si256(_mm256_srli_epi16(w, 8), low4)), pair_at(xs, 4 * c + 2)); \
+            s1 = madd_add(s1, HEARTH_CENTER(_mm256_srli_epi16(w, 12)), pair_at(xs, 4 * c + 3));                 \
+        }                                                                                                 \
+        return _mm256_add_epi32(s0, s1);                                                                  \
+    }
+HEARTH_NIBBLE_DOTS(HEARTH_AVX2_INLINE, nibble_dots, madd_add)
+HEARTH_NIBBLE_DOTS(HEARTH_AVXVNNI_INLINE, nibble_dots_vnni, madd_add_vnni)
+#undef HEARTH_NIBBLE_DOTS
+#undef HEARTH_CENTER
+}  // namespace
+
+// The kernels, once per nibble_dots (vpmaddwd + vpaddd, or vpdpwssd).
+#define HEARTH_DOT_Q4R8(target, nibble_dots)                                                               \
+    target void dot_q4_0r8_q16_0(const void* group, const void* xq, std::int64_t n, float* out) {        \
+        const auto* blocks = static_cast<const q4_0_rows8_block*>(group);                                 \
+        const auto* act = static_cast<const act_q16_0*>(xq);                                               \
+        __m256 acc = _mm256_setzero_ps();                                                                 \
+        for (std::int64_t b = 0; b < n / qk_legacy; ++b) {                                                \
+            const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blocks[b].d))); \
+            acc = _mm256_fmadd_ps(_mm256_mul_ps(dw, _mm256_set1_ps(load_f32(act[b].d))),                  \
+                                  _mm256_cvtepi32_ps(nibble_dots<true>(blocks[b].qs, act[b].qs)), acc);   \
+        }                                                                                                 \
+        _mm256_storeu_ps(out, acc);                                                                       \
+    }                                                                                                     \
+    target void dot_q4_1r8_q16_1s(const void* group, const void* xq, std::int64_t n, float* out) {       \
+        const auto* blocks = static_cast<const q4_1_rows8_block*>(group);                                 \
+        const act_q16_1s_row a = act_q16_1s_row::at(xq, n);                                                \
+        __m256 acc = _mm256_setzero_ps(), offsets = _mm256_setzero_ps();                                  \
+        for (std::int64_t b = 0; b < a.nb; ++b) {                                                         \
+            const q4_1_rows8_block& g = blocks[b];                                                        \
+            const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(g.d)));    \
+            const __m256 mw = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(g.m)));    \
+            acc = _mm256_fmadd_ps(_mm256_mul_ps(dw, _mm256_set1_ps(load_f32(a.d + 4 * b))),               \
+                                  _mm256_cvtepi32_ps(nibble_dots<false>(g.qs, a.qs + 64 * b)), acc);      \
+            offsets = _mm256_fmadd_ps(mw, _mm256_set1_ps(load_f32(a.s + 4 * b)), offsets);                \
+        }                                                                                                 \
+        _mm256_storeu_ps(out, _mm256_add_ps(acc, offsets));                                               \
+    }
+
+HEARTH_DOT_Q4R8(HEARTH_AVX2, nibble_dots)
+
+}  // namespace hearth::cpu::quant::avx2
+
+namespace hearth::cpu::quant::avxvnni {
+using namespace avx2;
+HEARTH_DOT_Q4R8(HEARTH_AVXVNNI, nibble_dots_vnni)
+#undef HEARTH_DOT_Q4R8
+}  // namespace hearth::cpu::quant::avxvnni
