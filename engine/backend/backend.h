@@ -138,16 +138,6 @@ struct AttentionParams {
     std::int32_t window = 0;      // sliding_window: keys per query (self included); chunked: chunk length
 };
 
-// The first key position a query at `position` may see under the mask (it sees every one up to its own).
-inline std::int32_t first_visible_position(const AttentionParams& params, std::int32_t position) {
-    switch (params.mask) {
-    case AttentionMask::causal: return 0;
-    case AttentionMask::sliding_window: return position - params.window + 1 > 0 ? position - params.window + 1 : 0;
-    case AttentionMask::chunked: return params.window > 0 ? position / params.window * params.window : 0;
-    }
-    return 0;
-}
-
 enum class Activation { silu, gelu_tanh };
 
 class Backend {

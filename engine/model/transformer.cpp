@@ -96,18 +96,6 @@ void Transformer::forward(const backend::BatchLayout& batch, std::span<const bac
     be.embed(m_weights.embedding, batch.token_ids, x);
     if (c.embedding_scale != 1.0f) be.scale(x, c.embedding_scale);
 
-    auto attention_params = [&](std::int64_t i) {
-        const LayerConfig& layer = c.layers[static_cast<std::size_t>(i)];
-        backend::AttentionParams params;
-        params.n_heads = static_cast<std::int32_t>(c.n_heads);
-        params.n_kv_heads = static_cast<std::int32_t>(c.n_kv_heads);
-        params.head_dim = static_cast<std::int32_t>(c.head_dim);
-        params.scale = c.attention_scale;
-        params.logit_softcap = c.attention_softcap;
-        params.mask = layer.mask;
-        params.window = layer.window;
-        return params;
-    };
     for (std::int64_t i = 0; i < c.n_layers; ++i) {
         const LayerWeights& w = m_weights.layers[static_cast<std::size_t>(i)];
         const LayerConfig& layer = c.layers[static_cast<std::size_t>(i)];
@@ -127,7 +115,15 @@ void Transformer::forward(const backend::BatchLayout& batch, std::span<const bac
         }
         const backend::KvLayer& kv = cache[static_cast<std::size_t>(i)];
         be.store_kv(k, v, kv, batch);
-        be.attention(q, kv, batch, attention_params(i), attn);
+        backend::AttentionParams params;
+        params.n_heads = static_cast<std::int32_t>(c.n_heads);
+        params.n_kv_heads = static_cast<std::int32_t>(c.n_kv_heads);
+        params.head_dim = static_cast<std::int32_t>(c.head_dim);
+        params.scale = c.attention_scale;
+        params.logit_softcap = c.attention_softcap;
+        params.mask = layer.mask;
+        params.window = layer.window;
+        be.attention(q, kv, batch, params, attn);
         be.matmul(attn, w.o, h);
         if (c.arch->sandwich_norms) be.rms_norm(h, w.post_attn_norm, c.norm_eps, h);
         be.add(x, h, x);

@@ -19,6 +19,16 @@
 namespace hearth::backend::cpu {
 namespace {
 
+// The first key position a query at `q` may see.
+std::int32_t first_visible(const AttentionParams& params, std::int32_t q) {
+    switch (params.mask) {
+    case AttentionMask::causal: return 0;
+    case AttentionMask::sliding_window: return std::max(0, q - params.window + 1);
+    case AttentionMask::chunked: return q / params.window * params.window;
+    }
+    return 0;
+}
+
 // The cache's head_dim: its own field, else (a cache made before the field existed) what the E4M3 scales
 // imply; types without scales do not need it.
 std::int32_t cache_head_dim(const KvLayer& cache) {
@@ -113,7 +123,7 @@ void CpuBackend::attention(const Tensor& q, const KvLayer& cache, const BatchLay
     // its chunk, pass by pass, so each K and V row comes from memory once for the whole GQA group.
     std::int32_t most_visible = 1;
     for (std::int32_t t = 0; t < batch.n_tokens; ++t)
-        most_visible = std::max(most_visible, batch.positions[t] - first_visible_position(params, batch.positions[t]) + 1);
+        most_visible = std::max(most_visible, batch.positions[t] - first_visible(params, batch.positions[t]) + 1);
     const std::int64_t pairs = static_cast<std::int64_t>(batch.n_tokens) * params.n_kv_heads;
     const std::int32_t chunk = chunk_positions(pairs, most_visible, m_pool.size(), block_size);
     const std::int32_t n_chunks = (most_visible + chunk - 1) / chunk;
@@ -141,7 +151,7 @@ void CpuBackend::attention(const Tensor& q, const KvLayer& cache, const BatchLay
             const std::size_t kv_byte_offset = static_cast<std::size_t>(kv_offset) * element_bytes;
             const std::int32_t seq = batch.seq_of_token[t];
             const std::int32_t position = batch.positions[t];
-            const std::int32_t first = first_visible_position(params, position);
+            const std::int32_t first = first_visible(params, position);
             const std::int32_t lo = first + c * chunk;
             const std::int32_t hi = std::min(position, lo + chunk - 1);  // lo > hi: this token has no such chunk
             std::fill(accumulators.begin(), accumulators.end(), 0.0f);

@@ -62,7 +62,7 @@ void CpuBackend::matmul(const Tensor& x, const Weight& w, const Tensor& out) {
             for (std::int64_t t = begin; t < end; ++t) kernels->quantize_activations16(x.row_f32(t), xq + row_bytes * t, in);
         });
         if (kernels->dot_rows_quantized16 != nullptr) {
-            // Rows interleaved in groups (RowLayout::q4_1_rows8): tasks of whole groups.
+            // Rows interleaved in groups (the eight-row layouts): tasks of whole groups.
             const std::int64_t g = kernels->group_rows, groups = w.matrix.rows / g;
             m_pool.run(groups, std::max<std::int64_t>(1, grain / g), [&](std::int64_t begin, std::int64_t end) {
                 for (std::int64_t t = 0; t < n_tokens; ++t) {
