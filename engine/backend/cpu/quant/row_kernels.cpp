@@ -154,11 +154,13 @@ RowKernels q4_1_split_kernels(bool avx2) {
     return k;
 }
 
+// The vector kernels exist only in x86-64 builds.
 #if HEARTH_ROW_KERNELS_AVX2
 #define HEARTH_IF_AVX2(f) f
 #else
 #define HEARTH_IF_AVX2(f) nullptr
 #endif
+
 // An eight-row layout (Q4_1 against act_q16_1s; Q4_0 and Q8_0 against act_q16_0): only the int16 path's
 // group dot.
 RowKernels rows8_kernels(TensorType type, bool avx2) {
@@ -192,6 +194,7 @@ RowKernels rows8_kernels(TensorType type, bool avx2) {
     k.dot_rows_quantized16 = dot.scalar;
     return k;
 }
+#undef HEARTH_IF_AVX2
 
 // The kernels of a rearranged layout, or nullptr for a type the layout is not made of.
 const RowKernels* layout_kernels(TensorType type, RowLayout layout, bool avx2) {
