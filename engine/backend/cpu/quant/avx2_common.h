@@ -29,6 +29,19 @@ HEARTH_AVXVNNI_INLINE __m256i int16_block_dot_vnni(__m256i lo, __m256i hi, const
     const __m256i first = _mm256_madd_epi16(lo, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xs)));
     return _mm256_dpwssd_avx_epi32(first, hi, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xs + 32)));
 }
+
+// For the eight-row group kernels: activation pair `pair` of a block (the two int16 at xs + 4·pair) in every
+// 32-bit lane, and acc + the pair products of w and x summed into int32 lanes (vpmaddwd + vpaddd, or one
+// vpdpwssd).
+HEARTH_AVX2_INLINE __m256i broadcast_pair(const std::uint8_t* xs, int pair) {
+    return _mm256_set1_epi32(static_cast<int>(load_u32(xs + 4 * pair)));
+}
+HEARTH_AVX2_INLINE __m256i madd_add(__m256i acc, __m256i w, __m256i x) {
+    return _mm256_add_epi32(acc, _mm256_madd_epi16(w, x));
+}
+HEARTH_AVXVNNI_INLINE __m256i madd_add_vnni(__m256i acc, __m256i w, __m256i x) {
+    return _mm256_dpwssd_avx_epi32(acc, w, x);
+}
 }  // namespace hearth::cpu::quant
 
 namespace hearth::cpu::quant::avx2 {

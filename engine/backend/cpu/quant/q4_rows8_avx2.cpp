@@ -9,15 +9,6 @@
 
 namespace hearth::cpu::quant::avx2 {
 namespace {
-HEARTH_AVX2_INLINE __m256i pair_at(const std::uint8_t* xs, int pair) {
-    return _mm256_set1_epi32(static_cast<int>(load_u32(xs + 4 * pair)));
-}
-HEARTH_AVX2_INLINE __m256i madd_add(__m256i acc, __m256i w, __m256i x) {
-    return _mm256_add_epi32(acc, _mm256_madd_epi16(w, x));
-}
-HEARTH_AVXVNNI_INLINE __m256i madd_add_vnni(__m256i acc, __m256i w, __m256i x) {
-    return _mm256_dpwssd_avx_epi32(acc, w, x);
-}
 // Σ over one block of each row's quants (minus 8 where `centered`) times the 32 int16 activations at xs:
 // int32 lane r = row r. Two sums alternate so consecutive multiply-adds do not wait on each other. (A macro,
 // not a lambda: a lambda would not inherit the function's target.)
@@ -29,10 +20,10 @@ HEARTH_AVXVNNI_INLINE __m256i madd_add_vnni(__m256i acc, __m256i w, __m256i x) {
         __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();                                 \
         for (int c = 0; c < 4; ++c) {                                                                     \
             const __m256i w = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(qs + 32 * c));          \
-            s0 = madd_add(s0, HEARTH_CENTER(_mm256_and_si256(w, low4)), pair_at(xs, 4 * c));                     \
-            s1 = madd_add(s1, HEARTH_CENTER(_mm256_and_si256(_mm256_srli_epi16(w, 4), low4)), pair_at(xs, 4 * c + 1)); \
-            s0 = madd_add(s0, HEARTH_CENTER(_mm256_and_si256(_mm256_srli_epi16(w, 8), low4)), pair_at(xs, 4 * c + 2)); \
-            s1 = madd_add(s1, HEARTH_CENTER(_mm256_srli_epi16(w, 12)), pair_at(xs, 4 * c + 3));                 \
+            s0 = madd_add(s0, HEARTH_CENTER(_mm256_and_si256(w, low4)), broadcast_pair(xs, 4 * c));                     \
+            s1 = madd_add(s1, HEARTH_CENTER(_mm256_and_si256(_mm256_srli_epi16(w, 4), low4)), broadcast_pair(xs, 4 * c + 1)); \
+            s0 = madd_add(s0, HEARTH_CENTER(_mm256_and_si256(_mm256_srli_epi16(w, 8), low4)), broadcast_pair(xs, 4 * c + 2)); \
+            s1 = madd_add(s1, HEARTH_CENTER(_mm256_srli_epi16(w, 12)), broadcast_pair(xs, 4 * c + 3));                 \
         }                                                                                                 \
         return _mm256_add_epi32(s0, s1);                                                                  \
     }

@@ -11,15 +11,6 @@ namespace {
 HEARTH_AVX2_INLINE __m256i quants_at(const std::int8_t* qs, int chunk) {
     return _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(qs + 16 * chunk)));
 }
-HEARTH_AVX2_INLINE __m256i pair_of(const std::uint8_t* xs, int pair) {
-    return _mm256_set1_epi32(static_cast<int>(load_u32(xs + 4 * pair)));
-}
-HEARTH_AVX2_INLINE __m256i madd_add8(__m256i acc, __m256i w, __m256i x) {
-    return _mm256_add_epi32(acc, _mm256_madd_epi16(w, x));
-}
-HEARTH_AVXVNNI_INLINE __m256i madd_add8_vnni(__m256i acc, __m256i w, __m256i x) {
-    return _mm256_dpwssd_avx_epi32(acc, w, x);
-}
 }  // namespace
 
 // The kernel, once per multiply-add (vpmaddwd + vpaddd, or vpdpwssd); two int32 sums alternate.
@@ -32,8 +23,8 @@ HEARTH_AVXVNNI_INLINE __m256i madd_add8_vnni(__m256i acc, __m256i w, __m256i x) 
             const q8_0_rows8_block& g = blocks[b];                                                        \
             __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();                             \
             for (int p = 0; p < 16; p += 2) {                                                             \
-                s0 = madd_add(s0, quants_at(g.qs, p), pair_of(act[b].qs, p));                              \
-                s1 = madd_add(s1, quants_at(g.qs, p + 1), pair_of(act[b].qs, p + 1));                      \
+                s0 = madd_add(s0, quants_at(g.qs, p), broadcast_pair(act[b].qs, p));                              \
+                s1 = madd_add(s1, quants_at(g.qs, p + 1), broadcast_pair(act[b].qs, p + 1));                      \
             }                                                                                             \
             const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(g.d)));    \
             acc = _mm256_fmadd_ps(_mm256_mul_ps(dw, _mm256_set1_ps(load_f32(act[b].d))),                  \
@@ -42,12 +33,12 @@ HEARTH_AVXVNNI_INLINE __m256i madd_add8_vnni(__m256i acc, __m256i w, __m256i x) 
         _mm256_storeu_ps(out, acc);                                                                       \
     }
 
-HEARTH_DOT_Q8_0R8(HEARTH_AVX2, madd_add8)
+HEARTH_DOT_Q8_0R8(HEARTH_AVX2, madd_add)
 
 }  // namespace hearth::cpu::quant::avx2
 
 namespace hearth::cpu::quant::avxvnni {
 using namespace avx2;
-HEARTH_DOT_Q8_0R8(HEARTH_AVXVNNI, madd_add8_vnni)
+HEARTH_DOT_Q8_0R8(HEARTH_AVXVNNI, madd_add_vnni)
 #undef HEARTH_DOT_Q8_0R8
 }  // namespace hearth::cpu::quant::avxvnni
