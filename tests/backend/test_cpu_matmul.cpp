@@ -103,9 +103,10 @@ private slots:
         weights.push_back(random_weight(TensorType::Q4_1, 1537, in, true, 3));  // odd: a lone last row
         if (k_types) weights.push_back(random_weight(TensorType::Q6_K, 300, in, false, 4));
         weights.push_back(random_weight(TensorType::Q4_0, 200, in, true, 5));
+        weights.push_back(random_weight(TensorType::Q5_0, 64, in, false, 6));
         // prepare_weights (as the model loader calls it): on the int16 path every matrix moves into the
-        // backend's buffer; where the vector kernels exist Q4_1, Q8_0 and Q4_0 go into eight-row groups (576,
-        // 192 and 200 rows), other Q4_1 matrices into split rows (1537); elsewhere nothing moves.
+        // backend's buffer; where the vector kernels exist Q4_1, Q8_0, Q4_0 and Q5_0 go into eight-row groups
+        // (576, 192, 200 and 64 rows), other Q4_1 matrices into split rows (1537); elsewhere nothing moves.
         std::unique_ptr<be::Buffer> arena;
         if (prepared) {
             std::vector<be::Weight*> all;

@@ -77,6 +77,7 @@ private slots:
         QCOMPARE(hearth::cpu::preferred_row_layout(TensorType::Q8_0, 577), RowLayout::as_stored);
         QCOMPARE(hearth::cpu::preferred_row_layout(TensorType::Q4_0, 576), vector ? RowLayout::q4_0_rows8 : RowLayout::as_stored);
         QCOMPARE(hearth::cpu::preferred_row_layout(TensorType::Q4_0, 577), RowLayout::as_stored);
+        QCOMPARE(hearth::cpu::preferred_row_layout(TensorType::Q5_0, 1024), vector ? RowLayout::q5_0_rows8 : RowLayout::as_stored);
         QCOMPARE(hearth::cpu::preferred_row_layout(TensorType::Q4_K, 576), RowLayout::as_stored);
         QVERIFY(hearth::cpu::row_kernels(TensorType::Q8_0, RowLayout::q4_1_rows8) == nullptr);
         QVERIFY(hearth::cpu::row_kernels(TensorType::Q8_0, RowLayout::q4_1_split) == nullptr);

@@ -1,4 +1,4 @@
-// Q4_0, Q4_1 and Q8_0 matrices in the CPU backend's eight-row layouts (block_layouts.h: each group of 8 rows
+// Q4_0, Q4_1, Q5_0 and Q8_0 matrices in the CPU backend's eight-row layouts (block_layouts.h: each group of 8 rows
 // interleaved block by block so one vpmaddwd serves all eight), which CpuBackend::prepare_weights makes at
 // load time for the int16 path when the rows come in eights:
 //   repack   every row of a repacked group dequantizes to gguf-py's values for the stored row, bit for bit
@@ -23,10 +23,11 @@ RowLayout layout_of(TensorType type) {
     switch (type) {
     case TensorType::Q4_0: return RowLayout::q4_0_rows8;
     case TensorType::Q4_1: return RowLayout::q4_1_rows8;
+    case TensorType::Q5_0: return RowLayout::q5_0_rows8;
     default: return RowLayout::q8_0_rows8;
     }
 }
-constexpr TensorType k_types[] = {TensorType::Q4_0, TensorType::Q4_1, TensorType::Q8_0};
+constexpr TensorType k_types[] = {TensorType::Q4_0, TensorType::Q4_1, TensorType::Q5_0, TensorType::Q8_0};
 
 const RowKernels* group_kernels(TensorType type, bool scalar) {
     return scalar ? hearth::cpu::row_kernels_scalar(type, layout_of(type)) : hearth::cpu::row_kernels(type, layout_of(type));
@@ -44,6 +45,7 @@ std::vector<std::uint8_t> repacked(TensorType type, const std::vector<std::uint8
 void dequantize_group_row(TensorType type, const std::vector<std::uint8_t>& group, int r, float* out, int n) {
     if (type == TensorType::Q4_0) q::scalar::dequantize_q4_0r8_row(group.data(), r, out, n);
     else if (type == TensorType::Q4_1) q::scalar::dequantize_q4_1r8_row(group.data(), r, out, n);
+    else if (type == TensorType::Q5_0) q::scalar::dequantize_q5_0r8_row(group.data(), r, out, n);
     else q::scalar::dequantize_q8_0r8_row(group.data(), r, out, n);
 }
 
@@ -108,7 +110,8 @@ private slots:
             QCOMPARE(k->group_rows, std::int64_t(k_group));
             QVERIFY(k->dot_rows_quantized16 != nullptr && k->quantize_activations16 != nullptr);
             QVERIFY(k->dot_quantized16 == nullptr && k->dot_f32 == nullptr);  // no single rows in a group
-            QCOMPARE(k->activation16, t == TensorType::Q4_1 ? hearth::cpu::Activation16::q16_1s : hearth::cpu::Activation16::q16_0);
+            const bool sums = t == TensorType::Q4_1 || t == TensorType::Q5_0;
+            QCOMPARE(k->activation16, sums ? hearth::cpu::Activation16::q16_1s : hearth::cpu::Activation16::q16_0);
         }
         QCOMPARE(hearth::cpu::layout_group_rows(layout_of(t)), std::int64_t(k_group));
         // A layout holds only its own type.
@@ -180,8 +183,8 @@ private slots:
         const auto t = TensorType(type);
         const RowKernels* k = group_kernels(t, scalar);
         for (const std::uint8_t fill : {0x00, 0x7F, 0x80, 0xFF}) {
-            // Eight rows of three extreme blocks each (Q4_0: −8 or 7; Q4_1: 15; Q8_0: 127 or −128) against
-            // activations at ±32767: the largest int32 sums a block can have.
+            // Eight rows of three extreme blocks each (Q4_0: −8 or 7; Q4_1: 15; Q5_0: −16 or 15; Q8_0: 127 or
+            // −128) against activations at ±32767: the largest int32 sums a block can have.
             std::vector<std::uint8_t> rows;
             for (int r = 0; r < k_group; ++r) {
                 const std::vector<std::uint8_t> three = extreme_blocks(t, fill);

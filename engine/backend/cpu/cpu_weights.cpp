@@ -1,5 +1,5 @@
-// CpuBackend::prepare_weights: every matrix copied into one buffer, Q4_0, Q4_1 and Q8_0 repacked on the way
-// into eight-row groups where the rows come in eights (other Q4_1 matrices into split rows).
+// CpuBackend::prepare_weights: every matrix copied into one buffer, Q4_0, Q4_1, Q5_0 and Q8_0 repacked on the
+// way into eight-row groups where the rows come in eights (other Q4_1 matrices into split rows).
 //
 // The buffer asks Linux for transparent huge pages: decode streams every weight once per token, and with
 // 4 KB pages (a memory-mapped file has nothing else) that is a TLB miss every 4 KB. On the development VM

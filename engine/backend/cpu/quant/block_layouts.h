@@ -183,6 +183,16 @@ struct q4_0_rows8_block {
     std::uint8_t qs[128];  // 4 chunks of 16 × u16
 };
 static_assert(sizeof(q4_0_rows8_block) == 8 * sizeof(block_q4_0));
+// Q5_0 likewise, with each quant's fifth bit beside: [d: 8 × f16][qh: 16 × u16][4 chunks × 32 bytes of low
+// nibbles as Q4_0]. Word k of qh holds lane k's fifth bits, bit 4c + j for nibble j of chunk c. Quants 0..31
+// stand for −16..15; the kernel multiplies the unsigned quants and takes 16·Σx off through the activations'
+// block sums. Activations: act_q16_1s.
+struct q5_0_rows8_block {
+    std::uint8_t d[16];    // f16[8]
+    std::uint8_t qh[32];   // u16[16]
+    std::uint8_t qs[128];  // 4 chunks of 16 × u16
+};
+static_assert(sizeof(q5_0_rows8_block) == 8 * sizeof(block_q5_0));
 
 // Q8_0 in eight-row groups, the same idea: for block b, 272 bytes = [d: 8 × f16][16 chunks × 16 bytes], byte k
 // (k = 2r + e) of chunk p being row r's quant of element 32b + 2p + e. One sign extension of a chunk gives

@@ -46,8 +46,9 @@ namespace hearth::cpu::quant {
 void repack_q4_1_split(const void* row, void* out, std::int64_t n);
 // Eight Q4_1 rows (block_q4_1, `row_bytes` apart) into one group of the eight-row layout (block_layouts.h).
 void repack_q4_1_rows8(const void* rows, std::size_t row_bytes, void* out, std::int64_t n);
-// The same for eight Q4_0 rows (block_q4_0) into the Q4_0 eight-row layout.
+// The same for eight Q4_0 rows (block_q4_0) into the Q4_0 eight-row layout, and for Q5_0.
 void repack_q4_0_rows8(const void* rows, std::size_t row_bytes, void* out, std::int64_t n);
+void repack_q5_0_rows8(const void* rows, std::size_t row_bytes, void* out, std::int64_t n);
 // The same for eight Q8_0 rows (block_q8_0) into the Q8_0 eight-row layout.
 void repack_q8_0_rows8(const void* rows, std::size_t row_bytes, void* out, std::int64_t n);
 // act_q16_1s activations through a table's act_q16_1 quantizer (the scalar and AVX2 quantize_q16_1s).
@@ -69,6 +70,9 @@ void dequantize_q4_1r8_row(const void* group, int r, float* out, std::int64_t n)
 // The same two for Q4_0 groups, against act_q16_0 activations.
 void dot_q4_0r8_q16_0(const void* group, const void* xq, std::int64_t n, float* out);
 void dequantize_q4_0r8_row(const void* group, int r, float* out, std::int64_t n);
+// The same two for Q5_0 groups, against act_q16_1s activations.
+void dot_q5_0r8_q16_1s(const void* group, const void* xq, std::int64_t n, float* out);
+void dequantize_q5_0r8_row(const void* group, int r, float* out, std::int64_t n);
 // The same two for Q8_0 groups, against act_q16_0 activations.
 void dot_q8_0r8_q16_0(const void* group, const void* xq, std::int64_t n, float* out);
 void dequantize_q8_0r8_row(const void* group, int r, float* out, std::int64_t n);
@@ -88,6 +92,7 @@ void quantize_q16_1s(const float* x, void* out, std::int64_t n);
 float dot_q4_1s_q16_1s(const void* row, const void* xq, std::int64_t n);
 void dot_q4_0r8_q16_0(const void* group, const void* xq, std::int64_t n, float* out);
 void dot_q4_1r8_q16_1s(const void* group, const void* xq, std::int64_t n, float* out);
+void dot_q5_0r8_q16_1s(const void* group, const void* xq, std::int64_t n, float* out);
 void dot_q8_0r8_q16_0(const void* group, const void* xq, std::int64_t n, float* out);
 }  // namespace avx2
 
@@ -101,6 +106,7 @@ float dot_q8_0_q16_0(const void* row, const void* xq, std::int64_t n);
 float dot_q4_1s_q16_1s(const void* row, const void* xq, std::int64_t n);
 void dot_q4_0r8_q16_0(const void* group, const void* xq, std::int64_t n, float* out);
 void dot_q4_1r8_q16_1s(const void* group, const void* xq, std::int64_t n, float* out);
+void dot_q5_0r8_q16_1s(const void* group, const void* xq, std::int64_t n, float* out);
 void dot_q8_0r8_q16_0(const void* group, const void* xq, std::int64_t n, float* out);
 }  // namespace avxvnni
 

@@ -161,8 +161,8 @@ RowKernels q4_1_split_kernels(bool avx2) {
 #define HEARTH_IF_AVX2(f) nullptr
 #endif
 
-// An eight-row layout (Q4_1 against act_q16_1s; Q4_0 and Q8_0 against act_q16_0): only the int16 path's
-// group dot.
+// An eight-row layout (Q4_1 and Q5_0 against act_q16_1s; Q4_0 and Q8_0 against act_q16_0): only the int16
+// path's group dot.
 RowKernels rows8_kernels(TensorType type, bool avx2) {
     using Dot = DotRowsQuantizedFn;
     struct Choice {
@@ -174,23 +174,25 @@ RowKernels rows8_kernels(TensorType type, bool avx2) {
                                   HEARTH_IF_AVX2(quant::avxvnni::dot_q4_0r8_q16_0)}; break;
     case TensorType::Q4_1: dot = {quant::scalar::dot_q4_1r8_q16_1s, HEARTH_IF_AVX2(quant::avx2::dot_q4_1r8_q16_1s),
                                   HEARTH_IF_AVX2(quant::avxvnni::dot_q4_1r8_q16_1s)}; break;
+    case TensorType::Q5_0: dot = {quant::scalar::dot_q5_0r8_q16_1s, HEARTH_IF_AVX2(quant::avx2::dot_q5_0r8_q16_1s),
+                                  HEARTH_IF_AVX2(quant::avxvnni::dot_q5_0r8_q16_1s)}; break;
     default: dot = {quant::scalar::dot_q8_0r8_q16_0, HEARTH_IF_AVX2(quant::avx2::dot_q8_0r8_q16_0),
                     HEARTH_IF_AVX2(quant::avxvnni::dot_q8_0r8_q16_0)}; break;
     }
     RowKernels k;
     k.weight_type = type;
-    const bool q4_1 = type == TensorType::Q4_1;
-    k.activation16 = q4_1 ? Activation16::q16_1s : Activation16::q16_0;
+    const bool sums = type == TensorType::Q4_1 || type == TensorType::Q5_0;  // activations with block sums
+    k.activation16 = sums ? Activation16::q16_1s : Activation16::q16_0;
     k.group_rows = quant::rows8_group;
 #if HEARTH_ROW_KERNELS_AVX2
     if (avx2) {
-        k.quantize_activations16 = q4_1 ? quant::avx2::quantize_q16_1s : quant::avx2::quantize_q16_0;
+        k.quantize_activations16 = sums ? quant::avx2::quantize_q16_1s : quant::avx2::quantize_q16_0;
         k.dot_rows_quantized16 = cpu_has_avx_vnni() ? dot.vnni : dot.vector;
         return k;
     }
 #endif
     (void)avx2;
-    k.quantize_activations16 = q4_1 ? quant::scalar::quantize_q16_1s : quant::scalar::quantize_q16_0;
+    k.quantize_activations16 = sums ? quant::scalar::quantize_q16_1s : quant::scalar::quantize_q16_0;
     k.dot_rows_quantized16 = dot.scalar;
     return k;
 }
@@ -202,11 +204,13 @@ const RowKernels* layout_kernels(TensorType type, RowLayout layout, bool avx2) {
     static const RowKernels q4_0_rows8[2] = {rows8_kernels(TensorType::Q4_0, false), rows8_kernels(TensorType::Q4_0, true)};
     static const RowKernels q4_1_rows8[2] = {rows8_kernels(TensorType::Q4_1, false), rows8_kernels(TensorType::Q4_1, true)};
     static const RowKernels q8_0_rows8[2] = {rows8_kernels(TensorType::Q8_0, false), rows8_kernels(TensorType::Q8_0, true)};
+    static const RowKernels q5_0_rows8[2] = {rows8_kernels(TensorType::Q5_0, false), rows8_kernels(TensorType::Q5_0, true)};
     switch (layout) {
     case RowLayout::q4_1_split: return type == TensorType::Q4_1 ? &split[avx2] : nullptr;
     case RowLayout::q4_0_rows8: return type == TensorType::Q4_0 ? &q4_0_rows8[avx2] : nullptr;
     case RowLayout::q4_1_rows8: return type == TensorType::Q4_1 ? &q4_1_rows8[avx2] : nullptr;
     case RowLayout::q8_0_rows8: return type == TensorType::Q8_0 ? &q8_0_rows8[avx2] : nullptr;
+    case RowLayout::q5_0_rows8: return type == TensorType::Q5_0 ? &q5_0_rows8[avx2] : nullptr;
     case RowLayout::as_stored: break;
     }
     return nullptr;
@@ -220,7 +224,8 @@ const RowKernels* row_kernels_scalar(TensorType type) { return lookup(scalar_tab
 
 RowLayout preferred_row_layout(TensorType type, std::int64_t rows) {
     // Only where it pays: the AVX2 kernels (the scalar ones gain nothing from the layouts).
-    const bool groupable = type == TensorType::Q4_0 || type == TensorType::Q4_1 || type == TensorType::Q8_0;
+    const bool groupable =
+        type == TensorType::Q4_0 || type == TensorType::Q4_1 || type == TensorType::Q5_0 || type == TensorType::Q8_0;
     if (!groupable || !use_avx2()) return RowLayout::as_stored;
     // HEARTH_NO_ROWS8=1 keeps rows apart (to measure what the groups give).
     static const bool no_groups = [] {
@@ -230,6 +235,7 @@ RowLayout preferred_row_layout(TensorType type, std::int64_t rows) {
     const bool groups = !no_groups && rows % quant::rows8_group == 0;
     if (type == TensorType::Q8_0) return groups ? RowLayout::q8_0_rows8 : RowLayout::as_stored;
     if (type == TensorType::Q4_0) return groups ? RowLayout::q4_0_rows8 : RowLayout::as_stored;
+    if (type == TensorType::Q5_0) return groups ? RowLayout::q5_0_rows8 : RowLayout::as_stored;
     return groups ? RowLayout::q4_1_rows8 : RowLayout::q4_1_split;
 }
 
@@ -237,6 +243,7 @@ std::int64_t layout_group_rows(RowLayout layout) {
     switch (layout) {
     case RowLayout::q4_0_rows8:
     case RowLayout::q4_1_rows8:
+    case RowLayout::q5_0_rows8:
     case RowLayout::q8_0_rows8: return quant::rows8_group;
     case RowLayout::as_stored:
     case RowLayout::q4_1_split: break;
@@ -257,6 +264,7 @@ void repack_row(RowLayout layout, const void* row, void* out, std::int64_t n) {
     case RowLayout::q4_1_split: quant::repack_q4_1_split(row, out, n); return;
     case RowLayout::q4_0_rows8:
     case RowLayout::q4_1_rows8:
+    case RowLayout::q5_0_rows8:
     case RowLayout::q8_0_rows8:
     case RowLayout::as_stored: break;
     }
@@ -273,6 +281,10 @@ void repack_rows(RowLayout layout, const void* rows, std::size_t row_bytes, void
     }
     if (layout == RowLayout::q4_0_rows8) {
         quant::repack_q4_0_rows8(rows, row_bytes, out, n);
+        return;
+    }
+    if (layout == RowLayout::q5_0_rows8) {
+        quant::repack_q5_0_rows8(rows, row_bytes, out, n);
         return;
     }
     repack_row(layout, rows, out, n);

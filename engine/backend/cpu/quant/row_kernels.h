@@ -76,11 +76,11 @@ const RowKernels* row_kernels(TensorType type);
 // How a matrix's rows are arranged in memory: as the file stores them, or rearranged at load time into a
 // layout whose kernels are faster (block_layouts.h). A rearranged row keeps its size in bytes; the
 // eight-row layouts interleave each group of 8 rows within their 8 × row_bytes.
-enum class RowLayout : std::uint8_t { as_stored, q4_1_split, q4_1_rows8, q8_0_rows8, q4_0_rows8 };
+enum class RowLayout : std::uint8_t { as_stored, q4_1_split, q4_1_rows8, q8_0_rows8, q4_0_rows8, q5_0_rows8 };
 
 // The layout worth repacking a matrix of `type` with `rows` rows into for the int16 path on this CPU
-// (as_stored: none). With AVX2, Q4_0, Q4_1 and Q8_0 go into eight-row groups where the rows come in eights,
-// other Q4_1 matrices into split rows.
+// (as_stored: none). With AVX2, Q4_0, Q4_1, Q5_0 and Q8_0 go into eight-row groups where the rows come in
+// eights, other Q4_1 matrices into split rows.
 RowLayout preferred_row_layout(TensorType type, std::int64_t rows);
 // Rows per group of `layout`: 8 for the eight-row layouts, else 1.
 std::int64_t layout_group_rows(RowLayout layout);
