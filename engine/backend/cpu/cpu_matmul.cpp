@@ -26,6 +26,14 @@ std::int64_t row_grain(const Tensor& w, std::int64_t n_tokens, int threads) {
     }
     return std::clamp<std::int64_t>(16384 / bytes, 1, 64);
 }
+// o[first .. first + group_rows) for the group of interleaved rows starting at row `first` (the eight-row
+// layouts), plus the bias where there is one.
+void group_dots(const RowKernels* kernels, const Tensor& w, std::int64_t first, const std::byte* xq, std::int64_t in,
+                const float* bias, float* o) {
+    kernels->dot_rows_quantized16(w.row(first), xq, in, o + first);
+    if (bias)
+        for (std::int64_t r = first; r < first + kernels->group_rows; ++r) o[r] += bias[r];
+}
 }  // namespace
 
 std::string_view name(MatmulPath path) {
@@ -67,11 +75,8 @@ void CpuBackend::matmul(const Tensor& x, const Weight& w, const Tensor& out) {
             m_pool.run(groups, std::max<std::int64_t>(1, grain / g), [&](std::int64_t begin, std::int64_t end) {
                 for (std::int64_t t = 0; t < n_tokens; ++t) {
                     float* o = out.row_f32(t);
-                    for (std::int64_t group = begin; group < end; ++group) {
-                        kernels->dot_rows_quantized16(w.matrix.row(group * g), xq + row_bytes * t, in, o + group * g);
-                        if (bias)
-                            for (std::int64_t r = group * g; r < (group + 1) * g; ++r) o[r] += bias[r];
-                    }
+                    for (std::int64_t group = begin; group < end; ++group)
+                        group_dots(kernels, w.matrix, group * g, xq + row_bytes * t, in, bias, o);
                 }
             });
             return;
@@ -181,11 +186,8 @@ void CpuBackend::matmuls(const Tensor& x, std::span<const MatmulTarget> targets)
                 float* o = targets[i].out.row_f32(t);
                 if (kernels->dot_rows_quantized16 != nullptr) {
                     const std::int64_t g = kernels->group_rows;
-                    for (std::int64_t r = row_begin; r < row_end; r += g) {
-                        kernels->dot_rows_quantized16(weight.matrix.row(r), xq + row_bytes * t, in, o + r);
-                        if (bias)
-                            for (std::int64_t j = r; j < r + g; ++j) o[j] += bias[j];
-                    }
+                    for (std::int64_t r = row_begin; r < row_end; r += g)
+                        group_dots(kernels, weight.matrix, r, xq + row_bytes * t, in, bias, o);
                     continue;
                 }
                 for (std::int64_t r = row_begin; r < row_end; ++r)
